@@ -1,0 +1,111 @@
+package dev.authbox;
+
+import dev.authbox.admin.AdminRoutes;
+import dev.authbox.admin.Bootstrap;
+import dev.authbox.config.Settings;
+import dev.authbox.http.ApiAuthenticator;
+import dev.authbox.http.HttpServer;
+import dev.authbox.http.TokenRoutes;
+import dev.authbox.http.WellKnownRoutes;
+import dev.authbox.oauth.ClientAuthenticator;
+import dev.authbox.oauth.ClientCredentialsGrant;
+import dev.authbox.oauth.TokenEndpoint;
+import dev.authbox.oidc.Discovery;
+import dev.authbox.resource.ClientDirectory;
+import dev.authbox.resource.ResourceService;
+import dev.authbox.security.CryptoProviders;
+import dev.authbox.security.PasswordHasher;
+import dev.authbox.security.SecretVerifier;
+import dev.authbox.store.Database;
+import dev.authbox.store.DocumentTable;
+import dev.authbox.store.SessionStore;
+import dev.authbox.store.SigningKeyStore;
+import dev.authbox.store.TokenIssueStore;
+import dev.authbox.token.KeyEncryptor;
+import dev.authbox.token.Sessions;
+import dev.authbox.token.SigningKeys;
+import dev.authbox.token.TokenGenerator;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintStream;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One authbox node: wires the pieces together from its settings, and starts and stops them. */
+public final class Authbox implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Authbox.class);
+
+    private final Database database;
+    private final HttpServer http;
+
+    private Authbox(Database database, HttpServer http) {
+        this.database = database;
+        this.http = http;
+    }
+
+    public static Authbox start(Settings settings, PrintStream console) {
+        String crypto = CryptoProviders.install();
+        Database database = Database.open(settings);
+        try {
+            return wire(settings, database, console, crypto);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    private static Authbox wire(Settings settings, Database database, PrintStream console, String crypto) {
+        var jdbc = database.jdbc();
+        PasswordHasher hasher = new PasswordHasher(settings.argon2());
+        SecretVerifier secretVerifier = new SecretVerifier(hasher);
+
+        DocumentTable clientTable = new DocumentTable(jdbc, "client", "secret_hash", List.of());
+        DocumentTable userTable = new DocumentTable(jdbc, "app_user", "password_hash", List.of("email"));
+        ClientDirectory clientDirectory = new ClientDirectory(clientTable);
+        ResourceService clients = ResourceService.clients(clientTable, hasher, clientDirectory::invalidate);
+        ResourceService users = ResourceService.users(userTable, hasher, id -> { });
+
+        KeyEncryptor encryptor = new KeyEncryptor(settings.keySecret());
+        if (!encryptor.encrypts()) {
+            LOG.warn("*** AUTHBOX_KEY_SECRET is not set: private signing keys are stored UNENCRYPTED in the database. "
+                    + "Set it (a long random string) before production use. ***");
+        }
+        SigningKeys keys = new SigningKeys(new SigningKeyStore(jdbc), encryptor, settings.signingAlg());
+        Sessions sessions = new Sessions(new SessionStore(jdbc), keys);
+        TokenGenerator tokens = new TokenGenerator(settings.issuer(), keys, new TokenIssueStore(jdbc));
+
+        ClientAuthenticator clientAuthenticator = new ClientAuthenticator(clientDirectory, secretVerifier);
+        TokenEndpoint tokenEndpoint = new TokenEndpoint(clientAuthenticator, List.of(new ClientCredentialsGrant(tokens)));
+        ApiAuthenticator apiAuthenticator = new ApiAuthenticator(clientDirectory, secretVerifier, sessions, settings.adminId());
+
+        new Bootstrap(clients, users, console).run(settings);
+
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+
+        Discovery discovery = new Discovery(settings.issuer(), tokenEndpoint.grantTypes(), settings.signingAlg());
+        HttpServer http = new HttpServer(settings.host(), settings.port(), metrics, List.of(
+                new TokenRoutes(tokenEndpoint, metrics)::register,
+                new WellKnownRoutes(discovery, keys, database, metrics)::register,
+                new AdminRoutes(apiAuthenticator, List.of(clients, users), sessions)::register));
+        LOG.info("authbox listening on http://{}:{} (issuer {}, database {}, crypto {})",
+                settings.host(), http.port(), settings.issuer(), settings.redactedDbUrl(), crypto);
+        return new Authbox(database, http);
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        database.close();
+    }
+}

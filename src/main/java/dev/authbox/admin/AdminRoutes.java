@@ -1,0 +1,111 @@
+package dev.authbox.admin;
+
+import dev.authbox.http.ApiAuthenticator;
+import dev.authbox.http.BasicCredentials;
+import dev.authbox.http.Principal;
+import dev.authbox.http.ResourceBodies;
+import dev.authbox.http.Responses;
+import dev.authbox.http.UnauthorizedException;
+import dev.authbox.resource.BadRequestException;
+import dev.authbox.resource.NotFoundException;
+import dev.authbox.resource.ResourceService;
+import dev.authbox.resource.WriteResult;
+import dev.authbox.store.SessionRecord;
+import dev.authbox.token.Sessions;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Map;
+
+/** The admin REST API: CRUD and search of Client and User, and reading and ending Sessions. */
+public final class AdminRoutes {
+    private final ApiAuthenticator auth;
+    private final List<ResourceService> services;
+    private final Sessions sessions;
+
+    public AdminRoutes(ApiAuthenticator auth, List<ResourceService> services, Sessions sessions) {
+        this.auth = auth;
+        this.services = services;
+        this.sessions = sessions;
+    }
+
+    public void register(RoutesConfig routes) {
+        for (ResourceService service : services) {
+            String base = "/" + service.type();
+            routes.get(base, ctx -> {
+                auth.requireAdmin(ctx);
+                Responses.resource(ctx, 200, service.search(ctx.queryParamMap()));
+            });
+            routes.post(base, ctx -> {
+                auth.requireAdmin(ctx);
+                Responses.resource(ctx, 201, service.create(ResourceBodies.read(ctx)));
+            });
+            routes.get(base + "/{id}", ctx -> {
+                auth.requireAdmin(ctx);
+                Responses.resource(ctx, 200, service.read(ctx.pathParam("id")));
+            });
+            routes.put(base + "/{id}", ctx -> {
+                auth.requireAdmin(ctx);
+                WriteResult result = service.put(ctx.pathParam("id"), ResourceBodies.read(ctx));
+                Responses.resource(ctx, result.created() ? 201 : 200, result.resource());
+            });
+            routes.delete(base + "/{id}", ctx -> {
+                auth.requireAdmin(ctx);
+                Responses.resource(ctx, 200, service.delete(ctx.pathParam("id")));
+            });
+        }
+        routes.get("/Session", ctx -> {
+            auth.requireAdmin(ctx);
+            int count = intParam(ctx.queryParamMap(), "_count", 100, 0, 1000);
+            int page = intParam(ctx.queryParamMap(), "_page", 1, 1, 1_000_000);
+            Responses.resource(ctx, 200, SessionResources.bundle(sessions.page(count, (page - 1) * count)));
+        });
+        routes.get("/Session/{id}", ctx -> {
+            auth.requireAdmin(ctx);
+            Responses.resource(ctx, 200, SessionResources.present(session(ctx.pathParam("id"))));
+        });
+        routes.delete("/Session/{id}", ctx -> {
+            auth.requireAdmin(ctx);
+            SessionRecord s = session(ctx.pathParam("id"));
+            sessions.end(s);
+            Responses.resource(ctx, 200, SessionResources.present(sessions.find(s.id()).orElse(s)));
+        });
+        routes.delete("/Session", this::endOwnSession);
+    }
+
+    /** {@code DELETE /Session} with a bearer token: the token's holder ends its own session. */
+    private void endOwnSession(Context ctx) {
+        if (BasicCredentials.bearer(ctx.header("Authorization")) == null) {
+            throw new UnauthorizedException("DELETE /Session ends the session of the bearer token in Authorization", false);
+        }
+        Principal p = auth.authenticate(ctx);
+        SessionRecord s = session(p.sessionId());
+        sessions.end(s);
+        Responses.resource(ctx, 200, SessionResources.present(sessions.find(s.id()).orElse(s)));
+    }
+
+    private SessionRecord session(String id) {
+        return sessions.find(id).orElseThrow(() -> new NotFoundException("Session", id));
+    }
+
+    private static int intParam(Map<String, List<String>> params, String name, int fallback, int min, int max) {
+        for (String key : params.keySet()) {
+            if (!key.equals("_count") && !key.equals("_page")) {
+                throw new BadRequestException("unknown search parameter '" + key + "' for Session (known: _count, _page)");
+            }
+        }
+        List<String> values = params.get(name);
+        if (values == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(values.get(0));
+            if (values.size() == 1 && n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new BadRequestException(name + " must be given once, a whole number from " + min + " to " + max);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.authbox.cli;
+
+import picocli.CommandLine;
+
+/** The {@code authbox} command. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int code = commandLine().execute(args);
+        // serve returns only once a shutdown hook has stopped the node; exiting from here then would deadlock.
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new RootCommand());
+        cli.addSubcommand("serve", ServeCommand.commandSpec());
+        return cli;
+    }
+
+    @CommandLine.Command(name = "authbox", mixinStandardHelpOptions = true, version = "authbox 0.1.0",
+            description = "OAuth 2.0 and OpenID Connect authorization server.%n"
+                    + "Settings come from AUTHBOX_* environment variables, then the --config YAML file, then flags.",
+            footer = "%nRun 'authbox serve --help' for every setting.")
+    static final class RootCommand implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(System.out);
+        }
+    }
+}

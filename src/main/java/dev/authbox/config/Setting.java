@@ -1,0 +1,53 @@
+package dev.authbox.config;
+
+import java.util.Locale;
+
+/**
+ * Every configuration setting, in one place: its environment variable, its key in the YAML file,
+ * its command-line flag, its default and its help text all derive from this list.
+ */
+public enum Setting {
+    HOST("127.0.0.1", "Bind address."),
+    PORT("8080", "HTTP port."),
+    ISSUER(null, "Issuer URL, the base of every endpoint in discovery (default http://localhost:<port>)."),
+    DB_URL("jdbc:h2:file:./data/authbox", "JDBC URL: jdbc:h2:file:... (embedded) or jdbc:postgresql://..."),
+    DB_USER(null, "Database user, when not in the URL."),
+    DB_PASSWORD(null, "Database password, when not in the URL."),
+    DB_POOL_SIZE("16", "Maximum database connections of this node."),
+    ADMIN_ID("admin", "Id of the bootstrap admin client, created or updated at start."),
+    ADMIN_SECRET(null, "Secret of the admin client (generated and printed once when unset and the client is new)."),
+    KEY_SECRET(null, "Secret that encrypts private signing keys at rest (strongly recommended)."),
+    DEMO(null, "Create the demo client and user: true/false (default true on H2, false otherwise)."),
+    SIGNING_ALG("RS256", "JWS algorithm of new signing keys: RS256 or ES256."),
+    ARGON2_MEMORY_KIB("19456", "Argon2id memory cost in KiB for new secret and password hashes."),
+    ARGON2_ITERATIONS("2", "Argon2id iterations for new hashes."),
+    ARGON2_PARALLELISM("1", "Argon2id parallelism for new hashes.");
+
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String defaultValue, String description) {
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String envName() {
+        return "AUTHBOX_" + name();
+    }
+
+    public String fileKey() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public String flag() {
+        return "--" + fileKey().replace('_', '-');
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+}

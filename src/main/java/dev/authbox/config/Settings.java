@@ -1,0 +1,125 @@
+package dev.authbox.config;
+
+import java.net.URI;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** The validated configuration of one node. */
+public record Settings(
+        String host,
+        int port,
+        String issuer,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        int dbPoolSize,
+        String adminId,
+        String adminSecret,
+        String keySecret,
+        boolean demo,
+        String signingAlg,
+        Argon2Params argon2) {
+
+    public record Argon2Params(int memoryKib, int iterations, int parallelism) {
+        public Argon2Params {
+            if (memoryKib < 8 * parallelism) {
+                throw new ConfigException("argon2_memory_kib must be at least 8 x parallelism");
+            }
+            if (iterations < 1 || parallelism < 1) {
+                throw new ConfigException("argon2 iterations and parallelism must be at least 1");
+            }
+        }
+    }
+
+    public boolean embeddedDatabase() {
+        return dbUrl.startsWith("jdbc:h2:");
+    }
+
+    public boolean httpsIssuer() {
+        return issuer.startsWith("https://");
+    }
+
+    /** Builds settings from raw values (unset ones take their defaults), checking each. */
+    public static Settings from(Map<Setting, String> raw) {
+        Map<Setting, String> v = new EnumMap<>(Setting.class);
+        for (Setting s : Setting.values()) {
+            String value = raw.get(s);
+            v.put(s, value == null || value.isBlank() ? s.defaultValue() : value.trim());
+        }
+        int port = intSetting(v, Setting.PORT, 0, 65535);
+        String issuer = v.get(Setting.ISSUER) == null ? "http://localhost:" + port : stripSlash(v.get(Setting.ISSUER));
+        checkIssuer(issuer);
+        String dbUrl = v.get(Setting.DB_URL);
+        if (!dbUrl.startsWith("jdbc:h2:") && !dbUrl.startsWith("jdbc:postgresql:")) {
+            throw new ConfigException(Setting.DB_URL.envName() + " must be a jdbc:h2: or jdbc:postgresql: URL");
+        }
+        String demo = v.get(Setting.DEMO);
+        boolean demoOn = demo == null ? dbUrl.startsWith("jdbc:h2:") : bool(Setting.DEMO, demo);
+        String alg = v.get(Setting.SIGNING_ALG).toUpperCase(Locale.ROOT);
+        if (!alg.equals("RS256") && !alg.equals("ES256")) {
+            throw new ConfigException(Setting.SIGNING_ALG.envName() + " must be RS256 or ES256, not " + alg);
+        }
+        String adminId = v.get(Setting.ADMIN_ID);
+        if (!adminId.matches("[A-Za-z0-9._~-]{1,64}")) {
+            throw new ConfigException(Setting.ADMIN_ID.envName() + " may hold only letters, digits and . _ ~ - (at most 64)");
+        }
+        return new Settings(
+                v.get(Setting.HOST), port, issuer, dbUrl, v.get(Setting.DB_USER), v.get(Setting.DB_PASSWORD),
+                intSetting(v, Setting.DB_POOL_SIZE, 1, 500),
+                adminId, v.get(Setting.ADMIN_SECRET), v.get(Setting.KEY_SECRET), demoOn, alg,
+                new Argon2Params(
+                        intSetting(v, Setting.ARGON2_MEMORY_KIB, 8, 4 * 1024 * 1024),
+                        intSetting(v, Setting.ARGON2_ITERATIONS, 1, 100),
+                        intSetting(v, Setting.ARGON2_PARALLELISM, 1, 64)));
+    }
+
+    private static void checkIssuer(String issuer) {
+        try {
+            URI uri = new URI(issuer);
+            boolean ok = ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                    && uri.getHost() != null && uri.getQuery() == null && uri.getFragment() == null;
+            if (!ok) {
+                throw new ConfigException(Setting.ISSUER.envName() + " must be an http(s) URL without query or fragment: " + issuer);
+            }
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException(Setting.ISSUER.envName() + " is not a URL: " + issuer, e);
+        }
+    }
+
+    private static String stripSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static int intSetting(Map<Setting, String> v, Setting s, int min, int max) {
+        try {
+            int n = Integer.parseInt(v.get(s));
+            if (n < min || n > max) {
+                throw new ConfigException(s.envName() + " must be between " + min + " and " + max + ", not " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(s.envName() + " must be a number, not '" + v.get(s) + "'", e);
+        }
+    }
+
+    private static boolean bool(Setting s, String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off" -> false;
+            default -> throw new ConfigException(s.envName() + " must be true or false, not '" + value + "'");
+        };
+    }
+
+    @Override
+    public String toString() {
+        // Secrets stay out of any accidental log line.
+        return "Settings[host=" + host + ", port=" + port + ", issuer=" + issuer + ", db=" + redactedDbUrl()
+                + ", adminId=" + adminId + ", signingAlg=" + signingAlg + ", demo=" + demo + "]";
+    }
+
+    /** The DB URL without any password parameter, for log lines. */
+    public String redactedDbUrl() {
+        return dbUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+}

@@ -1,0 +1,118 @@
+package dev.authbox.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.authbox.oauth.OAuthException;
+import dev.authbox.resource.BadRequestException;
+import dev.authbox.resource.ConflictException;
+import dev.authbox.resource.Json;
+import dev.authbox.resource.NotFoundException;
+import dev.authbox.resource.ValidationException;
+import dev.authbox.store.StoreUnavailableException;
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: Javalin on Jetty, virtual threads where the JDK has them, every error mapped to
+ * a spec-shaped answer (OAuth error JSON on /auth endpoints, OperationOutcome elsewhere) and never
+ * a stack trace.
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    private static final String TIMER_ATTRIBUTE = "authbox.timer";
+    private static final long MAX_BODY_BYTES = 1_000_000;
+
+    private final Javalin app;
+
+    public HttpServer(String host, int port, MeterRegistry metrics, List<Consumer<RoutesConfig>> routeSets) {
+        app = Javalin.create(config -> {
+            config.concurrency.useVirtualThreads = Runtime.version().feature() >= 21;
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.http.prefer405over404 = true;
+            config.startup.showJavalinBanner = false;
+            config.jetty.modifyServer(server -> server.setStopTimeout(5_000));
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setSendServerVersion(false);
+                http.setRequestHeaderSize(16 * 1024);
+            });
+            RoutesConfig routes = config.routes;
+            routes.before(ctx -> {
+                ctx.attribute(TIMER_ATTRIBUTE, Timer.start(metrics));
+                ctx.header("X-Content-Type-Options", "nosniff");
+            });
+            routes.after(ctx -> {
+                Timer.Sample sample = ctx.attribute(TIMER_ATTRIBUTE);
+                if (sample != null) {
+                    var endpoint = ctx.endpoints().lastHttpEndpoint();
+                    sample.stop(metrics.timer("authbox_http_requests", "method", ctx.method().name(),
+                            "route", endpoint == null ? "unmatched" : endpoint.path, "status", Integer.toString(ctx.statusCode())));
+                }
+            });
+            routeSets.forEach(set -> set.accept(routes));
+            registerErrors(routes);
+        });
+        app.start(host, port);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    private static void registerErrors(RoutesConfig routes) {
+        routes.exception(OAuthException.class, (e, ctx) -> {
+            if (e.basicChallenge()) {
+                ctx.header("WWW-Authenticate", "Basic realm=\"authbox\"");
+            }
+            ObjectNode body = Json.JSON.createObjectNode().put("error", e.error()).put("error_description", e.description());
+            Responses.noStoreJson(ctx, e.status(), body);
+        });
+        routes.exception(UnauthorizedException.class, (e, ctx) -> {
+            if (!e.forbidden()) {
+                ctx.header("WWW-Authenticate", "Basic realm=\"authbox\", Bearer realm=\"authbox\"");
+            }
+            Responses.outcome(ctx, e.forbidden() ? 403 : 401, e.forbidden() ? "forbidden" : "login", e.getMessage());
+        });
+        routes.exception(ValidationException.class, (e, ctx) -> Responses.outcome(ctx, 422, "invalid", e.getMessage(), e.issues()));
+        routes.exception(BadRequestException.class, (e, ctx) -> Responses.outcome(ctx, 400, "invalid", e.getMessage()));
+        routes.exception(ResourceBodies.UnsupportedMediaTypeException.class,
+                (e, ctx) -> Responses.outcome(ctx, 415, "not-supported", e.getMessage()));
+        routes.exception(NotFoundException.class, (e, ctx) -> Responses.outcome(ctx, 404, "not-found", e.getMessage()));
+        routes.exception(ConflictException.class, (e, ctx) -> Responses.outcome(ctx, 409, "conflict", e.getMessage()));
+        routes.exception(StoreUnavailableException.class, (e, ctx) -> {
+            LOG.warn("database unavailable: {}", e.getMessage());
+            ctx.header("Retry-After", "2");
+            failure(ctx, 503, "temporarily_unavailable", "the database is unavailable; retry shortly");
+        });
+        routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+            failure(ctx, 500, "server_error", "internal error");
+        });
+        // Unmatched paths and methods: Javalin's plain-text defaults are replaced; errors our handlers wrote stay.
+        routes.error(404, ctx -> {
+            if (ctx.endpoints().lastHttpEndpoint() == null) {
+                Responses.outcome(ctx, 404, "not-found", "no such endpoint: " + ctx.method() + " " + OAuthException.quote(ctx.path()));
+            }
+        });
+        routes.error(405, ctx -> Responses.outcome(ctx, 405, "not-supported", "method " + ctx.method() + " not allowed here"));
+    }
+
+    /** A server-side failure, shaped for the endpoint family it happened on. */
+    private static void failure(Context ctx, int status, String oauthError, String description) {
+        if (ctx.path().startsWith("/auth/") || ctx.path().startsWith("/oauth2/")) {
+            Responses.noStoreJson(ctx, status, Json.JSON.createObjectNode().put("error", oauthError).put("error_description", description));
+        } else {
+            Responses.outcome(ctx, status, "exception", description);
+        }
+    }
+}

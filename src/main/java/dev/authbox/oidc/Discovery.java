@@ -1,0 +1,37 @@
+package dev.authbox.oidc;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.authbox.resource.Json;
+import java.util.List;
+
+/**
+ * The discovery documents (RFC 8414 and OpenID Connect Discovery). They list only what this
+ * server implements: the grant types come from the registered grant handlers.
+ */
+public final class Discovery {
+    private final String document;
+
+    public Discovery(String issuer, List<String> grantTypes, String signingAlg) {
+        ObjectNode d = Json.JSON.createObjectNode();
+        d.put("issuer", issuer);
+        d.put("token_endpoint", issuer + "/auth/token");
+        d.put("jwks_uri", issuer + "/.well-known/jwks.json");
+        array(d, "grant_types_supported", grantTypes);
+        array(d, "token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+        array(d, "response_types_supported", List.of());
+        array(d, "subject_types_supported", List.of("public"));
+        array(d, "id_token_signing_alg_values_supported", List.of(signingAlg));
+        array(d, "access_token_signing_alg_values_supported", List.of(signingAlg));
+        this.document = d.toString();
+    }
+
+    public String json() {
+        return document;
+    }
+
+    private static void array(ObjectNode d, String name, List<String> values) {
+        ArrayNode a = d.putArray(name);
+        values.forEach(a::add);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.authbox.security;
+
+import dev.authbox.config.Settings.Argon2Params;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/**
+ * Argon2id hashing of client secrets and user passwords, stored as PHC strings
+ * ({@code $argon2id$v=19$m=...,t=...,p=...$salt$hash}) so the cost can change without
+ * invalidating existing hashes: each hash carries its own parameters.
+ */
+public final class PasswordHasher {
+    private static final int SALT_BYTES = 16;
+    private static final int HASH_BYTES = 32;
+    private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+    private static final Base64.Decoder B64D = Base64.getDecoder();
+
+    private final Argon2Params params;
+    private final String dummyHash;
+
+    public PasswordHasher(Argon2Params params) {
+        this.params = params;
+        this.dummyHash = hash(RandomTokens.newToken());
+    }
+
+    public Argon2Params params() {
+        return params;
+    }
+
+    public String hash(String password) {
+        byte[] salt = RandomTokens.bytes(SALT_BYTES);
+        byte[] out = derive(password, salt, params.memoryKib(), params.iterations(), params.parallelism(), HASH_BYTES);
+        return "$argon2id$v=19$m=" + params.memoryKib() + ",t=" + params.iterations() + ",p=" + params.parallelism()
+                + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
+    }
+
+    /** True when the password matches the PHC string; false for a mismatch or a malformed hash. */
+    public boolean verify(String password, String phc) {
+        if (password == null || phc == null) {
+            return false;
+        }
+        String[] parts = phc.split("\\$");
+        // "", "argon2id", "v=19", "m=..,t=..,p=..", salt, hash
+        if (parts.length != 6 || !parts[1].equals("argon2id") || !parts[2].equals("v=19")) {
+            return false;
+        }
+        try {
+            int m = 0, t = 0, p = 0;
+            for (String kv : parts[3].split(",")) {
+                String[] pair = kv.split("=", 2);
+                int n = Integer.parseInt(pair[1]);
+                switch (pair[0]) {
+                    case "m" -> m = n;
+                    case "t" -> t = n;
+                    case "p" -> p = n;
+                    default -> {
+                        return false;
+                    }
+                }
+            }
+            byte[] salt = B64D.decode(parts[4]);
+            byte[] expected = B64D.decode(parts[5]);
+            if (m < 8 || t < 1 || p < 1 || expected.length < 16) {
+                return false;
+            }
+            byte[] actual = derive(password, salt, m, t, p, expected.length);
+            return MessageDigest.isEqual(expected, actual);
+        } catch (RuntimeException malformed) {
+            return false;
+        }
+    }
+
+    /**
+     * Spends the same time as a real verification, for callers that must not reveal
+     * whether the account they were asked about exists.
+     */
+    public void verifyDummy(String password) {
+        verify(password == null ? "" : password, dummyHash);
+    }
+
+    private static byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
+        Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withMemoryAsKB(m)
+                .withIterations(t)
+                .withParallelism(p)
+                .withSalt(salt)
+                .build();
+        Argon2BytesGenerator generator = new Argon2BytesGenerator();
+        generator.init(parameters);
+        byte[] out = new byte[length];
+        generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+        return out;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.authbox.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.authbox.config.Settings;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.flywaydb.core.Flyway;
+
+/** The connection pool and schema of one node: opens the pool, migrates the schema, checks health. */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final Jdbc jdbc;
+
+    private Database(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+        this.jdbc = new Jdbc(dataSource);
+    }
+
+    public static Database open(Settings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(settings.dbUrl());
+        if (settings.dbUser() != null) {
+            config.setUsername(settings.dbUser());
+        }
+        if (settings.dbPassword() != null) {
+            config.setPassword(settings.dbPassword());
+        }
+        config.setMaximumPoolSize(settings.dbPoolSize());
+        config.setMinimumIdle(Math.min(2, settings.dbPoolSize()));
+        config.setPoolName("authbox-db");
+        // Fail fast when the database is away, so requests get a 503 instead of hanging.
+        config.setConnectionTimeout(3_000);
+        config.setValidationTimeout(2_000);
+        config.setInitializationFailTimeout(10_000);
+        if (settings.dbUrl().startsWith("jdbc:postgresql:")) {
+            config.addDataSourceProperty("connectTimeout", "3");
+            config.addDataSourceProperty("socketTimeout", "30");
+            config.addDataSourceProperty("tcpKeepAlive", "true");
+        }
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("cannot connect to " + settings.redactedDbUrl() + ": " + rootMessage(e), e);
+        }
+        try {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw new StoreException("schema migration failed: " + rootMessage(e), e);
+        }
+        return new Database(ds);
+    }
+
+    public Jdbc jdbc() {
+        return jdbc;
+    }
+
+    /** True when a connection can be had and answers a trivial query within two seconds. */
+    public boolean healthy() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+}

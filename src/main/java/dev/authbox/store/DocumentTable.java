@@ -1,0 +1,123 @@
+package dev.authbox.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A table of JSON resources with optimistic versioning. Besides id, version, update time, secret
+ * hash and the JSON text, a table may carry searchable columns (a user's email) that the caller
+ * fills from the resource.
+ */
+public final class DocumentTable {
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_]+");
+
+    private final Jdbc jdbc;
+    private final String table;
+    private final String hashColumn;
+    private final List<String> searchColumns;
+    private final String selectColumns;
+
+    public DocumentTable(Jdbc jdbc, String table, String hashColumn, List<String> searchColumns) {
+        for (String name : concat(List.of(table, hashColumn), searchColumns)) {
+            if (!IDENTIFIER.matcher(name).matches()) {
+                throw new IllegalArgumentException("not an identifier: " + name);
+            }
+        }
+        this.jdbc = jdbc;
+        this.table = table;
+        this.hashColumn = hashColumn;
+        this.searchColumns = List.copyOf(searchColumns);
+        this.selectColumns = "id, version, updated_at, " + hashColumn + ", resource";
+    }
+
+    public Optional<StoredDocument> find(String id) {
+        return jdbc.queryOne("SELECT " + selectColumns + " FROM " + table + " WHERE id = ?", this::map, id);
+    }
+
+    public Optional<StoredDocument> findBy(String column, String value) {
+        requireSearchColumn(column);
+        return jdbc.queryOne("SELECT " + selectColumns + " FROM " + table + " WHERE " + column + " = ?", this::map, value);
+    }
+
+    /** Inserts version 1; a row with the same id or unique search value raises DuplicateKeyException. */
+    public void insert(StoredDocument doc, Map<String, String> searchValues) {
+        List<Object> args = new ArrayList<>(List.of(doc.id(), doc.version(), doc.updatedAt()));
+        args.add(doc.secretHash());
+        args.add(doc.json());
+        StringBuilder columns = new StringBuilder("id, version, updated_at, " + hashColumn + ", resource");
+        StringBuilder marks = new StringBuilder("?, ?, ?, ?, ?");
+        for (String column : searchColumns) {
+            columns.append(", ").append(column);
+            marks.append(", ?");
+            args.add(searchValues.get(column));
+        }
+        jdbc.update("INSERT INTO " + table + " (" + columns + ") VALUES (" + marks + ")", args.toArray());
+    }
+
+    /** Replaces the row if it still has {@code expectedVersion}; false when another write came first. */
+    public boolean replace(StoredDocument doc, long expectedVersion, Map<String, String> searchValues) {
+        StringBuilder set = new StringBuilder("version = ?, updated_at = ?, " + hashColumn + " = ?, resource = ?");
+        List<Object> args = new ArrayList<>(List.of(doc.version(), doc.updatedAt()));
+        args.add(doc.secretHash());
+        args.add(doc.json());
+        for (String column : searchColumns) {
+            set.append(", ").append(column).append(" = ?");
+            args.add(searchValues.get(column));
+        }
+        args.add(doc.id());
+        args.add(expectedVersion);
+        return jdbc.update("UPDATE " + table + " SET " + set + " WHERE id = ? AND version = ?", args.toArray()) == 1;
+    }
+
+    public boolean delete(String id) {
+        return jdbc.update("DELETE FROM " + table + " WHERE id = ?", id) == 1;
+    }
+
+    /** One page of rows matching every filter (column = value), ordered by id, and the total count. */
+    public Page<StoredDocument> search(Map<String, String> filters, int count, int offset) {
+        Map<String, String> where = new LinkedHashMap<>(filters);
+        where.keySet().forEach(this::requireFilterColumn);
+        StringBuilder clause = new StringBuilder();
+        for (String column : where.keySet()) {
+            clause.append(clause.length() == 0 ? " WHERE " : " AND ").append(column).append(" = ?");
+        }
+        Object[] args = where.values().toArray();
+        long total = jdbc.queryOne("SELECT COUNT(*) FROM " + table + clause, rs -> rs.getLong(1), args).orElse(0L);
+        List<Object> pageArgs = new ArrayList<>(where.values());
+        pageArgs.add(count);
+        pageArgs.add(offset);
+        List<StoredDocument> rows = jdbc.query(
+                "SELECT " + selectColumns + " FROM " + table + clause + " ORDER BY id LIMIT ? OFFSET ?",
+                this::map, pageArgs.toArray());
+        return new Page<>(rows, total);
+    }
+
+    private StoredDocument map(ResultSet rs) throws SQLException {
+        return new StoredDocument(rs.getString("id"), rs.getLong("version"), rs.getLong("updated_at"),
+                rs.getString(hashColumn), rs.getString("resource"));
+    }
+
+    private void requireSearchColumn(String column) {
+        if (!searchColumns.contains(column)) {
+            throw new IllegalArgumentException(table + " has no search column " + column);
+        }
+    }
+
+    private void requireFilterColumn(String column) {
+        if (!column.equals("id")) {
+            requireSearchColumn(column);
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}

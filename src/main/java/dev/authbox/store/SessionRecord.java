@@ -1,0 +1,23 @@
+package dev.authbox.store;
+
+/**
+ * One issued access token. {@code tokenHash} is set for opaque tokens only (JWTs are found by
+ * their jti, which is the id); {@code familyId} links the tokens descending from one grant.
+ */
+public record SessionRecord(
+        String id,
+        String tokenHash,
+        String familyId,
+        String clientId,
+        String userId,
+        String grantType,
+        String scope,
+        String audience,
+        long createdAt,
+        long expiresAt,
+        Long endedAt) {
+
+    public boolean activeAt(long now) {
+        return endedAt == null && expiresAt > now;
+    }
+}

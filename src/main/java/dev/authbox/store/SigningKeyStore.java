@@ -1,0 +1,26 @@
+package dev.authbox.store;
+
+import java.util.List;
+
+/** Signing keys shared by every node. */
+public final class SigningKeyStore {
+    private final Jdbc jdbc;
+
+    public SigningKeyStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Every key not yet retired, newest first. */
+    public List<SigningKeyRecord> current() {
+        return jdbc.query("SELECT kid, alg, public_jwk, private_key, created_at, retired_at FROM signing_key"
+                        + " WHERE retired_at IS NULL ORDER BY created_at DESC, kid",
+                rs -> new SigningKeyRecord(rs.getString("kid"), rs.getString("alg"), rs.getString("public_jwk"),
+                        rs.getString("private_key"), rs.getLong("created_at"), Jdbc.nullableLong(rs, "retired_at")));
+    }
+
+    public void insert(SigningKeyRecord key) {
+        jdbc.update("INSERT INTO signing_key (kid, alg, public_jwk, private_key, created_at, retired_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)",
+                key.kid(), key.alg(), key.publicJwk(), key.privateKey(), key.createdAt(), key.retiredAt());
+    }
+}
