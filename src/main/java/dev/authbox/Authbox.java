@@ -5,10 +5,21 @@ import dev.authbox.admin.Bootstrap;
 import dev.authbox.config.Settings;
 import dev.authbox.http.ApiAuthenticator;
 import dev.authbox.http.HttpServer;
-import dev.authbox.http.TokenRoutes;
+import dev.authbox.http.OAuthRoutes;
 import dev.authbox.http.WellKnownRoutes;
 import dev.authbox.oauth.ClientAuthenticator;
 import dev.authbox.oauth.ClientCredentialsGrant;
+import dev.authbox.oauth.PasswordGrant;
+import dev.authbox.oauth.RefreshTokenGrant;
+import dev.authbox.oauth.TokenIntrospection;
+import dev.authbox.oauth.TokenResponder;
+import dev.authbox.oauth.TokenRevocation;
+import dev.authbox.oidc.IdTokens;
+import dev.authbox.oidc.UserInfo;
+import dev.authbox.resource.UserDirectory;
+import dev.authbox.security.LoginThrottle;
+import dev.authbox.store.LoginFailureStore;
+import dev.authbox.store.RefreshTokenStore;
 import dev.authbox.oauth.TokenEndpoint;
 import dev.authbox.oidc.Discovery;
 import dev.authbox.resource.ClientDirectory;
@@ -67,7 +78,8 @@ public final class Authbox implements AutoCloseable {
         DocumentTable userTable = new DocumentTable(jdbc, "app_user", "password_hash", List.of("email"));
         ClientDirectory clientDirectory = new ClientDirectory(clientTable);
         ResourceService clients = ResourceService.clients(clientTable, hasher, clientDirectory::invalidate);
-        ResourceService users = ResourceService.users(userTable, hasher, id -> { });
+        UserDirectory userDirectory = new UserDirectory(userTable);
+        ResourceService users = ResourceService.users(userTable, hasher, userDirectory::invalidate);
 
         KeyEncryptor encryptor = new KeyEncryptor(settings.keySecret());
         if (!encryptor.encrypts()) {
@@ -77,9 +89,16 @@ public final class Authbox implements AutoCloseable {
         SigningKeys keys = new SigningKeys(new SigningKeyStore(jdbc), encryptor, settings.signingAlg());
         Sessions sessions = new Sessions(new SessionStore(jdbc), keys);
         TokenGenerator tokens = new TokenGenerator(settings.issuer(), keys, new TokenIssueStore(jdbc));
+        TokenResponder responder = new TokenResponder(tokens, new IdTokens(settings.issuer(), keys));
+        RefreshTokenStore refreshTokens = new RefreshTokenStore(jdbc);
+        LoginThrottle throttle = new LoginThrottle(new LoginFailureStore(jdbc), settings.loginMaxFailures(),
+                settings.loginWindowSeconds());
 
         ClientAuthenticator clientAuthenticator = new ClientAuthenticator(clientDirectory, secretVerifier);
-        TokenEndpoint tokenEndpoint = new TokenEndpoint(clientAuthenticator, List.of(new ClientCredentialsGrant(tokens)));
+        TokenEndpoint tokenEndpoint = new TokenEndpoint(clientAuthenticator, List.of(
+                new ClientCredentialsGrant(responder),
+                new PasswordGrant(userDirectory, hasher, throttle, responder),
+                new RefreshTokenGrant(refreshTokens, tokens, responder, userDirectory, sessions)));
         ApiAuthenticator apiAuthenticator = new ApiAuthenticator(clientDirectory, secretVerifier, sessions, settings.adminId());
 
         new Bootstrap(clients, users, console).run(settings);
@@ -91,7 +110,9 @@ public final class Authbox implements AutoCloseable {
 
         Discovery discovery = new Discovery(settings.issuer(), tokenEndpoint.grantTypes(), settings.signingAlg());
         HttpServer http = new HttpServer(settings.host(), settings.port(), metrics, List.of(
-                new TokenRoutes(tokenEndpoint, metrics)::register,
+                new OAuthRoutes(tokenEndpoint, clientAuthenticator, new TokenRevocation(sessions, refreshTokens),
+                        new TokenIntrospection(settings.issuer(), sessions, refreshTokens, userDirectory),
+                        new UserInfo(sessions, userDirectory), metrics)::register,
                 new WellKnownRoutes(discovery, keys, database, metrics)::register,
                 new AdminRoutes(apiAuthenticator, List.of(clients, users), sessions)::register));
         LOG.info("authbox listening on http://{}:{} (issuer {}, database {}, crypto {})",

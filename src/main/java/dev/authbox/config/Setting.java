@@ -21,7 +21,10 @@ public enum Setting {
     SIGNING_ALG("RS256", "JWS algorithm of new signing keys: RS256 or ES256."),
     ARGON2_MEMORY_KIB("19456", "Argon2id memory cost in KiB for new secret and password hashes."),
     ARGON2_ITERATIONS("2", "Argon2id iterations for new hashes."),
-    ARGON2_PARALLELISM("1", "Argon2id parallelism for new hashes.");
+    ARGON2_PARALLELISM("1", "Argon2id parallelism for new hashes."),
+    LOGIN_MAX_FAILURES("5", "Failed password checks per username within the window before further attempts are refused"
+            + " (4 times as many per client address)."),
+    LOGIN_WINDOW_SECONDS("300", "Length of the failed-login window, in seconds.");
 
     private final String defaultValue;
     private final String description;

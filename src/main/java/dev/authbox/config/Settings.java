@@ -19,7 +19,9 @@ public record Settings(
         String keySecret,
         boolean demo,
         String signingAlg,
-        Argon2Params argon2) {
+        Argon2Params argon2,
+        int loginMaxFailures,
+        int loginWindowSeconds) {
 
     public record Argon2Params(int memoryKib, int iterations, int parallelism) {
         public Argon2Params {
@@ -71,7 +73,9 @@ public record Settings(
                 new Argon2Params(
                         intSetting(v, Setting.ARGON2_MEMORY_KIB, 8, 4 * 1024 * 1024),
                         intSetting(v, Setting.ARGON2_ITERATIONS, 1, 100),
-                        intSetting(v, Setting.ARGON2_PARALLELISM, 1, 64)));
+                        intSetting(v, Setting.ARGON2_PARALLELISM, 1, 64)),
+                intSetting(v, Setting.LOGIN_MAX_FAILURES, 1, 1000),
+                intSetting(v, Setting.LOGIN_WINDOW_SECONDS, 1, 86400));
     }
 
     private static void checkIssuer(String issuer) {

@@ -2,6 +2,8 @@ package dev.authbox.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.authbox.oauth.OAuthException;
+import dev.authbox.oidc.InvalidTokenException;
+import dev.authbox.security.LoginThrottle;
 import dev.authbox.resource.BadRequestException;
 import dev.authbox.resource.ConflictException;
 import dev.authbox.resource.Json;
@@ -76,6 +78,17 @@ public final class HttpServer implements AutoCloseable {
             }
             ObjectNode body = Json.JSON.createObjectNode().put("error", e.error()).put("error_description", e.description());
             Responses.noStoreJson(ctx, e.status(), body);
+        });
+        routes.exception(LoginThrottle.ThrottledException.class, (e, ctx) -> {
+            ctx.header("Retry-After", Long.toString(e.retryAfter()));
+            Responses.noStoreJson(ctx, 429, Json.JSON.createObjectNode().put("error", "invalid_grant")
+                    .put("error_description", e.getMessage()));
+        });
+        routes.exception(InvalidTokenException.class, (e, ctx) -> {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"authbox\", error=\"invalid_token\", error_description=\""
+                    + e.getMessage() + "\"");
+            Responses.noStoreJson(ctx, 401, Json.JSON.createObjectNode().put("error", "invalid_token")
+                    .put("error_description", e.getMessage()));
         });
         routes.exception(UnauthorizedException.class, (e, ctx) -> {
             if (!e.forbidden()) {

@@ -2,17 +2,15 @@ package dev.authbox.oauth;
 
 import dev.authbox.resource.GrantSettings;
 import dev.authbox.resource.GrantTypes;
-import dev.authbox.token.IssuedTokens;
-import dev.authbox.token.TokenGenerator;
 import dev.authbox.token.TokenGrant;
 import java.util.Set;
 
 /** RFC 6749 §4.4: a confidential client obtains a token on its own behalf. */
 public final class ClientCredentialsGrant implements GrantHandler {
-    private final TokenGenerator tokens;
+    private final TokenResponder responder;
 
-    public ClientCredentialsGrant(TokenGenerator tokens) {
-        this.tokens = tokens;
+    public ClientCredentialsGrant(TokenResponder responder) {
+        this.responder = responder;
     }
 
     @Override
@@ -29,8 +27,6 @@ public final class ClientCredentialsGrant implements GrantHandler {
         GrantSettings settings = client.settings(GrantTypes.CLIENT_CREDENTIALS);
         Set<String> scopes = Scopes.requested(request.param("scope"), client);
         String audience = Audience.requested(request.param("audience"), settings);
-        IssuedTokens issued = tokens.issue(new TokenGrant(client.id(), null, GrantTypes.CLIENT_CREDENTIALS, settings,
-                scopes, audience, null));
-        return new TokenResponse(issued.accessToken(), issued.expiresIn(), issued.refreshToken(), null, issued.scope(), null);
+        return responder.forClient(TokenGrant.of(client.id(), null, GrantTypes.CLIENT_CREDENTIALS, settings, scopes, audience));
     }
 }

@@ -4,5 +4,10 @@ package dev.authbox.oauth;
 public interface GrantHandler {
     String grantType();
 
+    /** Whether the client may use this grant at all; by default, when it lists the grant. */
+    default boolean permits(dev.authbox.resource.Client client) {
+        return client.allows(grantType());
+    }
+
     TokenResponse handle(TokenRequest request, AuthenticatedClient client);
 }

@@ -28,13 +28,8 @@ public final class TokenEndpoint {
         if (handler == null) {
             throw new OAuthException("unsupported_grant_type", "unsupported grant_type: " + OAuthException.quote(grantType), 400, false);
         }
-        String bodyClientId = request.param("client_id");
-        ClientCredentials presented = request.credentials();
-        if (bodyClientId != null && presented.clientId() != null && !bodyClientId.equals(presented.clientId())) {
-            throw OAuthException.invalidRequest("client_id does not match the authenticated client");
-        }
-        AuthenticatedClient client = authenticator.authenticate(presented);
-        if (!client.client().allows(grantType)) {
+        AuthenticatedClient client = authenticator.authenticate(request.credentials());
+        if (!handler.permits(client.client())) {
             throw OAuthException.unauthorizedClient("this client may not use the " + grantType + " grant");
         }
         return handler.handle(request, client);

@@ -38,7 +38,7 @@ public final class SessionStore {
         return new Page<>(rows, total);
     }
 
-    private static SessionRecord map(ResultSet rs) throws SQLException {
+    static SessionRecord map(ResultSet rs) throws SQLException {
         return new SessionRecord(rs.getString("id"), rs.getString("token_hash"), rs.getString("family_id"),
                 rs.getString("client_id"), rs.getString("user_id"), rs.getString("grant_type"), rs.getString("scope"),
                 rs.getString("audience"), rs.getLong("created_at"), rs.getLong("expires_at"),

@@ -1,5 +1,8 @@
 package dev.authbox.store;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+
 /**
  * Records what one token response issued: the access token's session and, when there is one, the
  * refresh token, in one transaction. The response is sent only after this returns, so every token
@@ -21,15 +24,22 @@ public final class TokenIssueStore {
     public void record(SessionRecord session, RefreshTokenRecord refresh) {
         if (refresh == null) {
             jdbc.update(INSERT_SESSION, sessionArgs(session));
-            return;
+        } else {
+            jdbc.inTransaction(c -> {
+                insert(c, session, refresh);
+                return null;
+            });
         }
-        jdbc.inTransaction(c -> {
-            Jdbc.update(c, INSERT_SESSION, sessionArgs(session));
+    }
+
+    /** Inserts the session and, when not null, the refresh token, on the caller's connection. */
+    static void insert(Connection c, SessionRecord session, RefreshTokenRecord refresh) throws SQLException {
+        Jdbc.update(c, INSERT_SESSION, sessionArgs(session));
+        if (refresh != null) {
             Jdbc.update(c, INSERT_REFRESH, refresh.tokenHash(), refresh.familyId(), refresh.clientId(),
                     refresh.userId(), refresh.grantType(), refresh.scope(), refresh.audience(), refresh.createdAt(),
                     refresh.expiresAt(), refresh.usedAt(), refresh.revokedAt());
-            return null;
-        });
+        }
     }
 
     private static Object[] sessionArgs(SessionRecord s) {

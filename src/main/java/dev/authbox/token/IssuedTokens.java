@@ -1,5 +1,6 @@
 package dev.authbox.token;
 
 /** The token values of one response; {@code refreshToken} is null when none was issued. */
-public record IssuedTokens(String accessToken, long expiresIn, String refreshToken, String scope, String sessionId) {
+public record IssuedTokens(String accessToken, long expiresIn, String refreshToken, String scope, String sessionId,
+        long issuedAt, long expiresAt) {
 }

@@ -10,6 +10,7 @@ import dev.authbox.store.SessionStore;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -57,11 +58,18 @@ public final class Sessions {
     /** Ends the session; false when it was unknown or had already ended. */
     public boolean end(SessionRecord session) {
         boolean ended = store.end(session.id(), Instant.now().getEpochSecond());
-        cache.invalidate("j" + session.id());
-        if (session.tokenHash() != null) {
-            cache.invalidate("h" + session.tokenHash());
-        }
+        forget(List.of(session));
         return ended;
+    }
+
+    /** Drops cached lookups of sessions ended elsewhere (a revoked family), so their tokens stop at once here. */
+    public void forget(List<SessionRecord> ended) {
+        for (SessionRecord s : ended) {
+            cache.invalidate("j" + s.id());
+            if (s.tokenHash() != null) {
+                cache.invalidate("h" + s.tokenHash());
+            }
+        }
     }
 
     private Optional<SessionRecord> byId(String id) {

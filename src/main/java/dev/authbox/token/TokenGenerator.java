@@ -31,7 +31,19 @@ public final class TokenGenerator {
         this.store = store;
     }
 
+    /** The tokens of one response and the rows that make them real, not yet stored. */
+    public record Prepared(IssuedTokens tokens, SessionRecord session, RefreshTokenRecord refresh) {
+    }
+
+    /** Issues the tokens and records them before returning. */
     public IssuedTokens issue(TokenGrant grant) {
+        Prepared p = prepare(grant);
+        store.record(p.session(), p.refresh());
+        return p.tokens();
+    }
+
+    /** Mints the tokens for a caller that records them itself, inside its own transaction. */
+    public Prepared prepare(TokenGrant grant) {
         long now = Instant.now().getEpochSecond();
         GrantSettings settings = grant.settings();
         long exp = now + settings.accessTokenExpiration();
@@ -52,13 +64,13 @@ public final class TokenGenerator {
             refreshToken = RandomTokens.newToken();
             familyId = familyId == null ? RandomTokens.newId() : familyId;
             Long refreshExp = settings.refreshTokenExpiration() == null ? null : now + settings.refreshTokenExpiration();
+            String refreshScope = grant.refreshScopes() == null ? scope : joinScopes(grant.refreshScopes());
             refresh = new RefreshTokenRecord(RandomTokens.sha256(refreshToken), familyId, grant.clientId(),
-                    grant.userId(), grant.grantType(), scope, grant.audience(), now, refreshExp, null, null);
+                    grant.userId(), grant.grantType(), refreshScope, grant.audience(), now, refreshExp, null, null);
         }
         SessionRecord session = new SessionRecord(jti, tokenHash, familyId, grant.clientId(), grant.userId(),
                 grant.grantType(), scope, grant.audience(), now, exp, null);
-        store.record(session, refresh);
-        return new IssuedTokens(accessToken, exp - now, refreshToken, scope, jti);
+        return new Prepared(new IssuedTokens(accessToken, exp - now, refreshToken, scope, jti, now, exp), session, refresh);
     }
 
     private String signJwt(TokenGrant grant, String jti, String scope, long now, long exp) {
@@ -79,7 +91,7 @@ public final class TokenGenerator {
     }
 
     /** Space-separated scopes in a stable order, or null when none. */
-    static String joinScopes(Set<String> scopes) {
+    public static String joinScopes(Set<String> scopes) {
         return scopes == null || scopes.isEmpty() ? null : String.join(" ", new TreeSet<>(scopes));
     }
 }

@@ -6,7 +6,9 @@ import java.util.Set;
 /**
  * What a grant decided to issue: for which client and user (null for client_credentials), under
  * which grant and settings, with which scopes and audience. {@code familyId} continues an existing
- * refresh-token family; null starts a new one.
+ * refresh-token family; null starts a new one. {@code refreshScopes}, when not null, is the scope
+ * of the refresh token where it differs from the access token's (a refresh that narrowed the scope
+ * keeps the family's full scope on the new refresh token).
  */
 public record TokenGrant(
         String clientId,
@@ -15,5 +17,11 @@ public record TokenGrant(
         GrantSettings settings,
         Set<String> scopes,
         String audience,
-        String familyId) {
+        String familyId,
+        Set<String> refreshScopes) {
+
+    public static TokenGrant of(String clientId, String userId, String grantType, GrantSettings settings,
+                                Set<String> scopes, String audience) {
+        return new TokenGrant(clientId, userId, grantType, settings, scopes, audience, null, null);
+    }
 }
