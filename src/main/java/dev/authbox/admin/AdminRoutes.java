@@ -9,6 +9,7 @@ import dev.authbox.http.UnauthorizedException;
 import dev.authbox.resource.BadRequestException;
 import dev.authbox.resource.NotFoundException;
 import dev.authbox.resource.ResourceService;
+import dev.authbox.resource.SearchParams;
 import dev.authbox.resource.WriteResult;
 import dev.authbox.store.SessionRecord;
 import dev.authbox.token.Sessions;
@@ -56,8 +57,8 @@ public final class AdminRoutes {
         }
         routes.get("/Session", ctx -> {
             auth.requireAdmin(ctx);
-            int count = intParam(ctx.queryParamMap(), "_count", 100, 0, 1000);
-            int page = intParam(ctx.queryParamMap(), "_page", 1, 1, 1_000_000);
+            int count = pageParam(ctx.queryParamMap(), "_count", SearchParams.DEFAULT_COUNT, 0, SearchParams.MAX_COUNT);
+            int page = pageParam(ctx.queryParamMap(), "_page", 1, 1, 1_000_000);
             Responses.resource(ctx, 200, SessionResources.bundle(sessions.page(count, (page - 1) * count)));
         });
         routes.get("/Session/{id}", ctx -> {
@@ -88,24 +89,13 @@ public final class AdminRoutes {
         return sessions.find(id).orElseThrow(() -> new NotFoundException("Session", id));
     }
 
-    private static int intParam(Map<String, List<String>> params, String name, int fallback, int min, int max) {
+    private static int pageParam(Map<String, List<String>> params, String name, int fallback, int min, int max) {
         for (String key : params.keySet()) {
             if (!key.equals("_count") && !key.equals("_page")) {
                 throw new BadRequestException("unknown search parameter '" + key + "' for Session (known: _count, _page)");
             }
         }
         List<String> values = params.get(name);
-        if (values == null) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(values.get(0));
-            if (values.size() == 1 && n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new BadRequestException(name + " must be given once, a whole number from " + min + " to " + max);
+        return values == null ? fallback : SearchParams.number(name, SearchParams.single(name, values), min, max);
     }
 }

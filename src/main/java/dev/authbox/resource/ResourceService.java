@@ -25,8 +25,6 @@ import java.util.regex.Pattern;
  */
 public final class ResourceService {
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9._~@-]{1,128}");
-    private static final int DEFAULT_COUNT = 100;
-    private static final int MAX_COUNT = 1000;
 
     private final ResourceKind kind;
     private final DocumentTable table;
@@ -112,17 +110,14 @@ public final class ResourceService {
 
     /** A searchset Bundle of the resources matching {@code params} ({@code _count}, {@code _page}, id and search fields). */
     public ObjectNode search(Map<String, List<String>> params) {
-        int count = DEFAULT_COUNT;
+        int count = SearchParams.DEFAULT_COUNT;
         int page = 1;
         Map<String, String> filters = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> e : params.entrySet()) {
-            if (e.getValue().size() != 1) {
-                throw new BadRequestException("search parameter '" + e.getKey() + "' must be given once");
-            }
-            String value = e.getValue().get(0);
+            String value = SearchParams.single(e.getKey(), e.getValue());
             switch (e.getKey()) {
-                case "_count" -> count = number("_count", value, 0, MAX_COUNT);
-                case "_page" -> page = number("_page", value, 1, 1_000_000);
+                case "_count" -> count = SearchParams.number("_count", value, 0, SearchParams.MAX_COUNT);
+                case "_page" -> page = SearchParams.number("_page", value, 1, 1_000_000);
                 case "id" -> filters.put("id", value);
                 default -> {
                     if (!kind.searchParams().contains(e.getKey())) {
@@ -202,18 +197,6 @@ public final class ResourceService {
 
     private static ValidationException invalid(String field, String message) {
         return new ValidationException(List.of(new Issue(field, message)));
-    }
-
-    private static int number(String name, String value, int min, int max) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new BadRequestException(name + " must be a whole number from " + min + " to " + max);
     }
 
     private static long now() {
