@@ -8,12 +8,26 @@ import dev.authbox.http.HttpServer;
 import dev.authbox.http.OAuthRoutes;
 import dev.authbox.http.WellKnownRoutes;
 import dev.authbox.oauth.ClientAuthenticator;
+import dev.authbox.oauth.AuthorizationCodeGrant;
+import dev.authbox.oauth.AuthorizationEndpoint;
+import dev.authbox.oauth.AuthorizationRequestParser;
 import dev.authbox.oauth.ClientCredentialsGrant;
+import dev.authbox.oauth.Consents;
+import dev.authbox.oauth.SsoSessions;
+import dev.authbox.store.AuthCodeStore;
+import dev.authbox.store.SsoSessionStore;
+import dev.authbox.ui.AuthorizeRoutes;
+import dev.authbox.ui.BrowserCookies;
+import dev.authbox.ui.ConsentRoutes;
+import dev.authbox.ui.LoginRoutes;
+import dev.authbox.ui.LogoutRoutes;
+import dev.authbox.ui.PageRenderer;
 import dev.authbox.oauth.PasswordGrant;
 import dev.authbox.oauth.RefreshTokenGrant;
 import dev.authbox.oauth.TokenIntrospection;
 import dev.authbox.oauth.TokenResponder;
 import dev.authbox.oauth.TokenRevocation;
+import dev.authbox.oauth.UserAuthenticator;
 import dev.authbox.oidc.IdTokens;
 import dev.authbox.oidc.UserInfo;
 import dev.authbox.resource.UserDirectory;
@@ -79,6 +93,8 @@ public final class Authbox implements AutoCloseable {
         ClientDirectory clientDirectory = new ClientDirectory(clientTable);
         ResourceService clients = ResourceService.clients(clientTable, hasher, clientDirectory::invalidate);
         UserDirectory userDirectory = new UserDirectory(userTable);
+        ResourceService grants = ResourceService.grants(new DocumentTable(jdbc, "consent_grant", null,
+                List.of("user_id", "client_id")));
         ResourceService users = ResourceService.users(userTable, hasher, userDirectory::invalidate);
 
         KeyEncryptor encryptor = new KeyEncryptor(settings.keySecret());
@@ -89,19 +105,32 @@ public final class Authbox implements AutoCloseable {
         SigningKeys keys = new SigningKeys(new SigningKeyStore(jdbc), encryptor, settings.signingAlg());
         Sessions sessions = new Sessions(new SessionStore(jdbc), keys);
         TokenGenerator tokens = new TokenGenerator(settings.issuer(), keys, new TokenIssueStore(jdbc));
-        TokenResponder responder = new TokenResponder(tokens, new IdTokens(settings.issuer(), keys));
+        IdTokens idTokens = new IdTokens(settings.issuer(), keys);
+        TokenResponder responder = new TokenResponder(tokens, idTokens);
+        AuthCodeStore codes = new AuthCodeStore(jdbc);
         RefreshTokenStore refreshTokens = new RefreshTokenStore(jdbc);
         LoginThrottle throttle = new LoginThrottle(new LoginFailureStore(jdbc), settings.loginMaxFailures(),
                 settings.loginWindowSeconds());
 
+        UserAuthenticator userAuthenticator = new UserAuthenticator(userDirectory, hasher, throttle);
         ClientAuthenticator clientAuthenticator = new ClientAuthenticator(clientDirectory, secretVerifier);
         TokenEndpoint tokenEndpoint = new TokenEndpoint(clientAuthenticator, List.of(
+                new AuthorizationCodeGrant(codes, tokens, responder, idTokens, userDirectory, sessions),
                 new ClientCredentialsGrant(responder),
-                new PasswordGrant(userDirectory, hasher, throttle, responder),
+                new PasswordGrant(userAuthenticator, responder),
                 new RefreshTokenGrant(refreshTokens, tokens, responder, userDirectory, sessions)));
         ApiAuthenticator apiAuthenticator = new ApiAuthenticator(clientDirectory, secretVerifier, sessions, settings.adminId());
 
         new Bootstrap(clients, users, console).run(settings);
+
+        SsoSessions ssoSessions = new SsoSessions(new SsoSessionStore(jdbc), sessions, clientDirectory,
+                settings.ssoSessionSeconds());
+        Consents consents = new Consents(grants);
+        AuthorizationRequestParser parser = new AuthorizationRequestParser(clientDirectory);
+        AuthorizationEndpoint authorization = new AuthorizationEndpoint(settings.issuer(), userDirectory, consents, codes,
+                tokens, idTokens);
+        BrowserCookies cookies = new BrowserCookies(settings.httpsIssuer());
+        PageRenderer pages = new PageRenderer();
 
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
@@ -114,7 +143,11 @@ public final class Authbox implements AutoCloseable {
                         new TokenIntrospection(settings.issuer(), sessions, refreshTokens, userDirectory),
                         new UserInfo(sessions, userDirectory), metrics)::register,
                 new WellKnownRoutes(discovery, keys, database, metrics)::register,
-                new AdminRoutes(apiAuthenticator, List.of(clients, users), sessions)::register));
+                new AdminRoutes(apiAuthenticator, List.of(clients, users, grants), sessions)::register,
+                new AuthorizeRoutes(parser, authorization, ssoSessions, cookies, pages)::register,
+                new LoginRoutes(userAuthenticator, ssoSessions, clientDirectory, cookies, pages)::register,
+                new ConsentRoutes(parser, authorization, consents, ssoSessions, userDirectory, cookies, pages)::register,
+                new LogoutRoutes(ssoSessions, clientDirectory, userDirectory, keys, cookies, pages)::register));
         LOG.info("authbox listening on http://{}:{} (issuer {}, database {}, crypto {})",
                 settings.host(), http.port(), settings.issuer(), settings.redactedDbUrl(), crypto);
         return new Authbox(database, http);

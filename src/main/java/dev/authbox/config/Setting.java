@@ -24,7 +24,8 @@ public enum Setting {
     ARGON2_PARALLELISM("1", "Argon2id parallelism for new hashes."),
     LOGIN_MAX_FAILURES("5", "Failed password checks per username within the window before further attempts are refused"
             + " (4 times as many per client address)."),
-    LOGIN_WINDOW_SECONDS("300", "Length of the failed-login window, in seconds.");
+    LOGIN_WINDOW_SECONDS("300", "Length of the failed-login window, in seconds."),
+    SSO_SESSION_SECONDS("43200", "Lifetime of a browser sign-in (SSO) session, in seconds.");
 
     private final String defaultValue;
     private final String description;

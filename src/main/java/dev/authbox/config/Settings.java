@@ -21,7 +21,8 @@ public record Settings(
         String signingAlg,
         Argon2Params argon2,
         int loginMaxFailures,
-        int loginWindowSeconds) {
+        int loginWindowSeconds,
+        int ssoSessionSeconds) {
 
     public record Argon2Params(int memoryKib, int iterations, int parallelism) {
         public Argon2Params {
@@ -75,7 +76,8 @@ public record Settings(
                         intSetting(v, Setting.ARGON2_ITERATIONS, 1, 100),
                         intSetting(v, Setting.ARGON2_PARALLELISM, 1, 64)),
                 intSetting(v, Setting.LOGIN_MAX_FAILURES, 1, 1000),
-                intSetting(v, Setting.LOGIN_WINDOW_SECONDS, 1, 86400));
+                intSetting(v, Setting.LOGIN_WINDOW_SECONDS, 1, 86400),
+                intSetting(v, Setting.SSO_SESSION_SECONDS, 60, 30 * 86400));
     }
 
     private static void checkIssuer(String issuer) {

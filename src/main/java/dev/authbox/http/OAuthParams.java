@@ -6,7 +6,9 @@ import dev.authbox.oauth.OAuthException;
 import dev.authbox.resource.Json;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -17,11 +19,11 @@ import java.util.Map;
  * a JSON object (Aidbox). A parameter given twice, a broken encoding or another content type is an
  * invalid_request.
  */
-final class OAuthParams {
+public final class OAuthParams {
     private OAuthParams() {
     }
 
-    static Map<String, String> read(Context ctx) {
+    public static Map<String, String> read(Context ctx) {
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
         if (type.startsWith("application/x-www-form-urlencoded")) {
             return form(ctx.body());
@@ -32,27 +34,31 @@ final class OAuthParams {
         throw OAuthException.invalidRequest("the body must be application/x-www-form-urlencoded or application/json");
     }
 
-    static Map<String, String> form(String body) {
-        Map<String, String> params = new HashMap<>();
-        if (body == null || body.isEmpty()) {
+    /** A form body's parameters, each given once. */
+    public static Map<String, String> form(String body) {
+        return single(multi(body));
+    }
+
+    /** A form body or query string's parameters with all their values, in order. */
+    public static Map<String, List<String>> multi(String encoded) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        if (encoded == null || encoded.isEmpty()) {
             return params;
         }
-        for (String pair : body.split("&")) {
+        for (String pair : encoded.split("&")) {
             if (pair.isEmpty()) {
                 continue;
             }
             int eq = pair.indexOf('=');
             String name = decode(eq < 0 ? pair : pair.substring(0, eq));
             String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            if (params.put(name, value) != null) {
-                throw OAuthException.invalidRequest("parameter given more than once: " + OAuthException.quote(name));
-            }
+            params.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
         }
         return params;
     }
 
-    /** Multi-valued query parameters to single values, refusing repeats. */
-    static Map<String, String> single(Map<String, List<String>> multi) {
+    /** Multi-valued parameters to single values, refusing repeats. */
+    public static Map<String, String> single(Map<String, List<String>> multi) {
         Map<String, String> params = new HashMap<>();
         for (Map.Entry<String, List<String>> e : multi.entrySet()) {
             if (e.getValue().size() != 1) {

@@ -62,7 +62,7 @@ public final class RefreshTokenGrant implements GrantHandler {
             Set<String> scopes = narrowed(requestedScope, familyScopes);
             GrantSettings settings = client.settings(live.grantType());
             issued[0] = tokens.prepare(new TokenGrant(client.id(), live.userId(), live.grantType(), settings, scopes,
-                    live.audience(), live.familyId(), familyScopes));
+                    live.audience(), live.familyId(), familyScopes, null));
             return new RefreshTokenStore.Issue(issued[0].session(), issued[0].refresh());
         });
         if (rotation instanceof Rotation.Reused reused) {

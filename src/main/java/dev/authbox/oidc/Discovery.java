@@ -15,7 +15,9 @@ public final class Discovery {
     public Discovery(String issuer, List<String> grantTypes, String signingAlg) {
         ObjectNode d = Json.JSON.createObjectNode();
         d.put("issuer", issuer);
+        d.put("authorization_endpoint", issuer + "/auth/authorize");
         d.put("token_endpoint", issuer + "/auth/token");
+        d.put("end_session_endpoint", issuer + "/auth/logout");
         d.put("jwks_uri", issuer + "/.well-known/jwks.json");
         d.put("userinfo_endpoint", issuer + "/auth/userinfo");
         d.put("revocation_endpoint", issuer + "/auth/revoke");
@@ -29,7 +31,15 @@ public final class Discovery {
         List<String> claims = new java.util.ArrayList<>(List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce"));
         claims.addAll(UserClaims.supported());
         array(d, "claims_supported", claims);
-        array(d, "response_types_supported", List.of());
+        array(d, "response_types_supported", List.of("code", "token", "id_token", "id_token token", "code id_token",
+                "code token", "code id_token token"));
+        array(d, "response_modes_supported", List.of("query", "fragment", "form_post"));
+        array(d, "code_challenge_methods_supported", List.of("S256"));
+        array(d, "prompt_values_supported", List.of("none", "login", "consent", "select_account"));
+        d.put("authorization_response_iss_parameter_supported", true);
+        d.put("claims_parameter_supported", false);
+        d.put("request_parameter_supported", false);
+        d.put("request_uri_parameter_supported", false);
         array(d, "subject_types_supported", List.of("public"));
         array(d, "id_token_signing_alg_values_supported", List.of(signingAlg));
         array(d, "access_token_signing_alg_values_supported", List.of(signingAlg));

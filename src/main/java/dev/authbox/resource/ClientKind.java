@@ -34,8 +34,8 @@ public final class ClientKind implements ResourceKind {
     }
 
     @Override
-    public Set<String> searchParams() {
-        return Set.of();
+    public Map<String, String> searchColumns() {
+        return Map.of();
     }
 
     @Override
@@ -102,8 +102,16 @@ public final class ClientKind implements ResourceKind {
                 legacyRedirects.add(uri.trim());
             }
         }
-        return new Client(r.path("id").asText(null), version, secretHash, Boolean.TRUE.equals(firstParty),
-                Set.copyOf(grantTypes), Map.copyOf(auth), Set.copyOf(scopes), List.copyOf(legacyRedirects));
+        String name = reader.string(r, "name", "name", 200);
+        List<String> postLogout = new ArrayList<>();
+        for (String uri : reader.strings(r, "post_logout_redirect_uris", "post_logout_redirect_uris", ANY_URI,
+                "must be a URI without spaces")) {
+            checkRedirectUri(uri, "post_logout_redirect_uris", reader);
+            postLogout.add(uri);
+        }
+        return new Client(r.path("id").asText(null), name, version, secretHash, Boolean.TRUE.equals(firstParty),
+                Set.copyOf(grantTypes), Map.copyOf(auth), Set.copyOf(scopes), List.copyOf(legacyRedirects),
+                List.copyOf(postLogout));
     }
 
     private static GrantSettings grantSettings(JsonNode s, String path, FieldReader reader) {

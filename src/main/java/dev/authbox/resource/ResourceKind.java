@@ -2,21 +2,20 @@ package dev.authbox.resource;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
-import java.util.Set;
 
 /** What differs between resource types stored as documents: their rules, write-only field and search fields. */
 interface ResourceKind {
     String type();
 
-    /** The write-only field hashed with Argon2id on write and never returned. */
+    /** The write-only field hashed with Argon2id on write and never returned; null when the type has none. */
     String secretField();
 
-    /** Search parameters besides {@code id}, each a column of the table. */
-    Set<String> searchParams();
+    /** Search parameters besides {@code id}, each mapped to its column of the table. */
+    Map<String, String> searchColumns();
 
     /**
      * Checks the type's own fields (the write-only one excluded), recording problems in the reader,
-     * and returns the values of the search columns.
+     * and returns the values of the search columns, by column name.
      */
     Map<String, String> validate(ObjectNode resource, FieldReader reader);
 }

@@ -46,6 +46,10 @@ public final class ResourceService {
         return new ResourceService(new UserKind(), table, hasher, onChange);
     }
 
+    public static ResourceService grants(DocumentTable table) {
+        return new ResourceService(new GrantKind(), table, null, id -> { });
+    }
+
     public String type() {
         return kind.type();
     }
@@ -120,12 +124,13 @@ public final class ResourceService {
                 case "_page" -> page = SearchParams.number("_page", value, 1, 1_000_000);
                 case "id" -> filters.put("id", value);
                 default -> {
-                    if (!kind.searchParams().contains(e.getKey())) {
+                    String column = kind.searchColumns().get(e.getKey());
+                    if (column == null) {
                         throw new BadRequestException("unknown search parameter '" + e.getKey() + "' for " + kind.type()
-                                + " (known: _count, _page, id" + (kind.searchParams().isEmpty() ? "" : ", "
-                                + String.join(", ", kind.searchParams())) + ")");
+                                + " (known: _count, _page, id" + (kind.searchColumns().isEmpty() ? "" : ", "
+                                + String.join(", ", kind.searchColumns().keySet())) + ")");
                     }
-                    filters.put(e.getKey(), "email".equals(e.getKey()) ? UserKind.normalizeEmail(value) : value);
+                    filters.put(column, "email".equals(column) ? UserKind.normalizeEmail(value) : value);
                 }
             }
         }
@@ -154,7 +159,7 @@ public final class ResourceService {
             throw invalid("resourceType", "must be " + kind.type());
         }
         resource.remove("meta");
-        JsonNode secret = resource.remove(kind.secretField());
+        JsonNode secret = kind.secretField() == null ? null : resource.remove(kind.secretField());
         FieldReader reader = new FieldReader();
         if (secret != null && !secret.isNull() && (!secret.isTextual() || secret.textValue().isEmpty()
                 || secret.textValue().length() > 1024)) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The User resource: its rules and its search column (email, unique, compared case-insensitively). */
@@ -22,8 +21,8 @@ public final class UserKind implements ResourceKind {
     }
 
     @Override
-    public Set<String> searchParams() {
-        return Set.of("email");
+    public Map<String, String> searchColumns() {
+        return Map.of("email", "email");
     }
 
     @Override

@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A table of JSON resources with optimistic versioning. Besides id, version, update time, secret
- * hash and the JSON text, a table may carry searchable columns (a user's email) that the caller
+ * A table of JSON resources with optimistic versioning. Besides id, version, update time, the JSON
+ * text and the hash of a write-only secret (for types that have one), a table may carry searchable columns (a user's email) that the caller
  * fills from the resource.
  */
 public final class DocumentTable {
@@ -24,7 +24,7 @@ public final class DocumentTable {
     private final String selectColumns;
 
     public DocumentTable(Jdbc jdbc, String table, String hashColumn, List<String> searchColumns) {
-        for (String name : concat(List.of(table, hashColumn), searchColumns)) {
+        for (String name : concat(hashColumn == null ? List.of(table) : List.of(table, hashColumn), searchColumns)) {
             if (!IDENTIFIER.matcher(name).matches()) {
                 throw new IllegalArgumentException("not an identifier: " + name);
             }
@@ -33,7 +33,7 @@ public final class DocumentTable {
         this.table = table;
         this.hashColumn = hashColumn;
         this.searchColumns = List.copyOf(searchColumns);
-        this.selectColumns = "id, version, updated_at, " + hashColumn + ", resource";
+        this.selectColumns = "id, version, updated_at, " + (hashColumn == null ? "NULL AS no_hash" : hashColumn) + ", resource";
     }
 
     public Optional<StoredDocument> find(String id) {
@@ -48,10 +48,14 @@ public final class DocumentTable {
     /** Inserts version 1; a row with the same id or unique search value raises DuplicateKeyException. */
     public void insert(StoredDocument doc, Map<String, String> searchValues) {
         List<Object> args = new ArrayList<>(List.of(doc.id(), doc.version(), doc.updatedAt()));
-        args.add(doc.secretHash());
+        StringBuilder columns = new StringBuilder("id, version, updated_at, resource");
+        StringBuilder marks = new StringBuilder("?, ?, ?, ?");
         args.add(doc.json());
-        StringBuilder columns = new StringBuilder("id, version, updated_at, " + hashColumn + ", resource");
-        StringBuilder marks = new StringBuilder("?, ?, ?, ?, ?");
+        if (hashColumn != null) {
+            columns.append(", ").append(hashColumn);
+            marks.append(", ?");
+            args.add(doc.secretHash());
+        }
         for (String column : searchColumns) {
             columns.append(", ").append(column);
             marks.append(", ?");
@@ -62,10 +66,13 @@ public final class DocumentTable {
 
     /** Replaces the row if it still has {@code expectedVersion}; false when another write came first. */
     public boolean replace(StoredDocument doc, long expectedVersion, Map<String, String> searchValues) {
-        StringBuilder set = new StringBuilder("version = ?, updated_at = ?, " + hashColumn + " = ?, resource = ?");
+        StringBuilder set = new StringBuilder("version = ?, updated_at = ?, resource = ?");
         List<Object> args = new ArrayList<>(List.of(doc.version(), doc.updatedAt()));
-        args.add(doc.secretHash());
         args.add(doc.json());
+        if (hashColumn != null) {
+            set.append(", ").append(hashColumn).append(" = ?");
+            args.add(doc.secretHash());
+        }
         for (String column : searchColumns) {
             set.append(", ").append(column).append(" = ?");
             args.add(searchValues.get(column));
@@ -100,7 +107,7 @@ public final class DocumentTable {
 
     private StoredDocument map(ResultSet rs) throws SQLException {
         return new StoredDocument(rs.getString("id"), rs.getLong("version"), rs.getLong("updated_at"),
-                rs.getString(hashColumn), rs.getString("resource"));
+                rs.getString(4), rs.getString("resource"));
     }
 
     private void requireSearchColumn(String column) {

@@ -1,6 +1,5 @@
 package dev.authbox.store;
 
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -76,7 +75,7 @@ public final class RefreshTokenStore {
                 return new Rotation.Refused("refresh token revoked");
             }
             if (token.usedAt() != null) {
-                return new Rotation.Reused(token, revokeFamily(c, token.familyId(), now));
+                return new Rotation.Reused(token, Families.revoke(c, token.familyId(), now));
             }
             return new Rotation.Refused("refresh token expired");
         });
@@ -84,18 +83,10 @@ public final class RefreshTokenStore {
 
     /** Revokes every refresh token of the family and ends its sessions; returns the sessions ended. */
     public List<SessionRecord> revokeFamily(String familyId, long now) {
-        return jdbc.inTransaction(c -> revokeFamily(c, familyId, now));
+        return jdbc.inTransaction(c -> Families.revoke(c, familyId, now));
     }
 
-    private static List<SessionRecord> revokeFamily(Connection c, String familyId, long now) throws SQLException {
-        Jdbc.update(c, "UPDATE refresh_token SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL", now, familyId);
-        List<SessionRecord> open = Jdbc.query(c, "SELECT " + SessionStore.COLUMNS
-                + " FROM auth_session WHERE family_id = ? AND ended_at IS NULL", SessionStore::map, familyId);
-        Jdbc.update(c, "UPDATE auth_session SET ended_at = ? WHERE family_id = ? AND ended_at IS NULL", now, familyId);
-        return open;
-    }
-
-    private static <T> Optional<T> first(List<T> rows) {
+    static <T> Optional<T> first(List<T> rows) {
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 

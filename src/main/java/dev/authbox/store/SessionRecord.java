@@ -2,7 +2,8 @@ package dev.authbox.store;
 
 /**
  * One issued access token. {@code tokenHash} is set for opaque tokens only (JWTs are found by
- * their jti, which is the id); {@code familyId} links the tokens descending from one grant.
+ * their jti, which is the id); {@code familyId} links the tokens descending from one grant;
+ * {@code ssoId} is the browser SSO session the tokens were obtained through, if any.
  */
 public record SessionRecord(
         String id,
@@ -15,7 +16,8 @@ public record SessionRecord(
         String audience,
         long createdAt,
         long expiresAt,
-        Long endedAt) {
+        Long endedAt,
+        String ssoId) {
 
     public boolean activeAt(long now) {
         return endedAt == null && expiresAt > now;

@@ -8,7 +8,7 @@ import java.util.Optional;
 /** Sessions: one row per issued access token. */
 public final class SessionStore {
     static final String COLUMNS =
-            "id, token_hash, family_id, client_id, user_id, grant_type, scope, audience, created_at, expires_at, ended_at";
+            "id, token_hash, family_id, client_id, user_id, grant_type, scope, audience, created_at, expires_at, ended_at, sso_id";
 
     private final Jdbc jdbc;
 
@@ -42,6 +42,6 @@ public final class SessionStore {
         return new SessionRecord(rs.getString("id"), rs.getString("token_hash"), rs.getString("family_id"),
                 rs.getString("client_id"), rs.getString("user_id"), rs.getString("grant_type"), rs.getString("scope"),
                 rs.getString("audience"), rs.getLong("created_at"), rs.getLong("expires_at"),
-                Jdbc.nullableLong(rs, "ended_at"));
+                Jdbc.nullableLong(rs, "ended_at"), rs.getString("sso_id"));
     }
 }

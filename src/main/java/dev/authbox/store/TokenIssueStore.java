@@ -10,7 +10,7 @@ import java.sql.SQLException;
  */
 public final class TokenIssueStore {
     private static final String INSERT_SESSION = "INSERT INTO auth_session (" + SessionStore.COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_REFRESH = "INSERT INTO refresh_token (token_hash, family_id, client_id, user_id,"
             + " grant_type, scope, audience, created_at, expires_at, used_at, revoked_at)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -44,6 +44,6 @@ public final class TokenIssueStore {
 
     private static Object[] sessionArgs(SessionRecord s) {
         return new Object[] {s.id(), s.tokenHash(), s.familyId(), s.clientId(), s.userId(), s.grantType(), s.scope(),
-            s.audience(), s.createdAt(), s.expiresAt(), s.endedAt()};
+            s.audience(), s.createdAt(), s.expiresAt(), s.endedAt(), s.ssoId()};
     }
 }

@@ -69,7 +69,7 @@ public final class TokenGenerator {
                     grant.userId(), grant.grantType(), refreshScope, grant.audience(), now, refreshExp, null, null);
         }
         SessionRecord session = new SessionRecord(jti, tokenHash, familyId, grant.clientId(), grant.userId(),
-                grant.grantType(), scope, grant.audience(), now, exp, null);
+                grant.grantType(), scope, grant.audience(), now, exp, null, grant.ssoId());
         return new Prepared(new IssuedTokens(accessToken, exp - now, refreshToken, scope, jti, now, exp), session, refresh);
     }
 

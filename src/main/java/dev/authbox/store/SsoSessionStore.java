@@ -1,0 +1,41 @@
+package dev.authbox.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/** Browser SSO sessions, and the token sessions obtained through them. */
+public final class SsoSessionStore {
+    private static final String COLUMNS = "id, cookie_hash, user_id, auth_time, created_at, expires_at, ended_at";
+
+    private final Jdbc jdbc;
+
+    public SsoSessionStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void insert(SsoSessionRecord s) {
+        jdbc.update("INSERT INTO sso_session (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+                s.id(), s.cookieHash(), s.userId(), s.authTime(), s.createdAt(), s.expiresAt(), s.endedAt());
+    }
+
+    public Optional<SsoSessionRecord> findByCookieHash(String cookieHash) {
+        return jdbc.queryOne("SELECT " + COLUMNS + " FROM sso_session WHERE cookie_hash = ?", SsoSessionStore::map, cookieHash);
+    }
+
+    public void end(String id, long now) {
+        jdbc.update("UPDATE sso_session SET ended_at = ? WHERE id = ? AND ended_at IS NULL", now, id);
+    }
+
+    /** The open token sessions obtained through this SSO session. */
+    public List<SessionRecord> openSessions(String ssoId) {
+        return jdbc.query("SELECT " + SessionStore.COLUMNS + " FROM auth_session WHERE sso_id = ? AND ended_at IS NULL",
+                SessionStore::map, ssoId);
+    }
+
+    private static SsoSessionRecord map(ResultSet rs) throws SQLException {
+        return new SsoSessionRecord(rs.getString("id"), rs.getString("cookie_hash"), rs.getString("user_id"),
+                rs.getLong("auth_time"), rs.getLong("created_at"), rs.getLong("expires_at"), Jdbc.nullableLong(rs, "ended_at"));
+    }
+}
