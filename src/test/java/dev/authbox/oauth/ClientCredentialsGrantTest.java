@@ -160,6 +160,16 @@ class ClientCredentialsGrantTest {
         assertThat(garbage.header("WWW-Authenticate")).startsWith("Basic");
     }
 
+    /** Anyone can send this: a NUL in client_id must be invalid_client, not a 500 (PostgreSQL refuses NUL in text). */
+    @Test
+    void nulInClientIdIsInvalidClientNotAServerError() {
+        HttpResult body = server.token(null, form("grant_type", "client_credentials", "client_id", "a\u0000b", "client_secret", "x"));
+        assertThat(body.status()).as(body.toString()).isEqualTo(401);
+        assertThat(body.json().get("error").asText()).isEqualTo("invalid_client");
+        HttpResult basicNul = server.token(basic("a\u0000b", "x"), form("grant_type", "client_credentials"));
+        assertThat(basicNul.status()).as(basicNul.toString()).isEqualTo(401);
+    }
+
     @Test
     void clientWithoutTheGrantIsUnauthorizedClient() {
         String other = TestServer.uniqueId("nocc");

@@ -157,6 +157,43 @@ public final class TestServer implements AutoCloseable {
                 + "\"auth\":{\"client_credentials\":" + settings + "}}");
     }
 
+    public static String bearer(String token) {
+        return "Bearer " + token;
+    }
+
+    public HttpResult delete(String path, String authorization) {
+        return send("DELETE", path, authorization == null ? Map.of() : Map.of("Authorization", authorization), null);
+    }
+
+    /** An access token by client_credentials with Basic credentials, failing the test unless one was issued. */
+    public String clientCredentialsToken(String id, String secret) {
+        HttpResult r = token(basic(id, secret), form("grant_type", "client_credentials"));
+        if (r.status() != 200) {
+            throw new AssertionError("token for " + id + " -> " + r);
+        }
+        return r.json().get("access_token").asText();
+    }
+
+    /** A fresh (opaque) token of the admin client, which carries admin rights as a bearer token. */
+    public String adminToken() {
+        return clientCredentialsToken(ADMIN_ID, ADMIN_SECRET);
+    }
+
+    /** The Session id of an opaque access token, found by the token's hash in the database. */
+    public String sessionIdOf(String opaqueToken) {
+        try (Connection c = connect(); var st = c.prepareStatement("SELECT id FROM auth_session WHERE token_hash = ?")) {
+            st.setString(1, dev.authbox.security.RandomTokens.sha256(opaqueToken));
+            try (var rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    throw new AssertionError("no session for the token");
+                }
+                return rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }

@@ -1,0 +1,131 @@
+package dev.authbox;
+
+import static dev.authbox.support.TestServer.adminBasic;
+import static dev.authbox.support.TestServer.basic;
+import static dev.authbox.support.TestServer.bearer;
+import static dev.authbox.support.TestServer.form;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.authbox.config.Setting;
+import dev.authbox.support.TestDatabase;
+import dev.authbox.support.TestServer;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two nodes on one PostgreSQL schema behave as one server: tokens and keys are shared, and a change
+ * made through one node reaches the other's caches within one second (DESIGN §5).
+ */
+class MultiNodeTest {
+    private static final long POLL_MILLIS = 100;
+    private static final long WITHIN_MILLIS = 1_000;
+
+    static String url;
+    static TestServer a;
+    static TestServer b;
+
+    @BeforeAll
+    static void startTwoNodes() {
+        url = TestDatabase.POSTGRES.freshUrl();
+        a = TestServer.start(url, Map.of());
+        b = TestServer.start(url, Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (b != null) {
+            b.close();
+        }
+        if (a != null) {
+            a.close();
+        }
+    }
+
+    @Test
+    void aTokenIssuedByOneNodeAuthenticatesOnTheOther() throws Exception {
+        String adminToken = a.adminToken();
+        assertThat(b.get("/Client?_count=1", bearer(adminToken)).status()).isEqualTo(200);
+
+        String id = TestServer.uniqueId("multi-jwt");
+        a.clientCredentialsClient(id, "s", "{\"token_format\":\"jwt\"}");
+        String jwt = b.clientCredentialsToken(id, "s");
+        assertThat(a.get("/Client", bearer(jwt)).status()).as("B's JWT authenticates on A").isEqualTo(403);
+        assertThat(a.get("/Session/" + SignedJWT.parse(jwt).getJWTClaimsSet().getJWTID(), adminBasic()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void bothNodesPublishTheSameKeys() throws Exception {
+        JWKSet fromA = JWKSet.parse(a.get("/.well-known/jwks.json", null).body());
+        JWKSet fromB = JWKSet.parse(b.get("/.well-known/jwks.json", null).body());
+        assertThat(fromA.getKeys()).isNotEmpty();
+        assertThat(fromB.getKeys()).isEqualTo(fromA.getKeys());
+    }
+
+    @Test
+    void aSecretChangedOnOneNodeIsEnforcedOnTheOtherWithinASecond() throws Exception {
+        String id = TestServer.uniqueId("multi-secret");
+        a.clientCredentialsClient(id, "old-secret", "{}");
+        assertThat(b.clientCredentialsToken(id, "old-secret")).isNotBlank(); // B now has the client and the secret cached
+        assertThat(b.clientCredentialsToken(id, "old-secret")).isNotBlank();
+
+        a.clientCredentialsClient(id, "new-secret", "{}");
+        long took = waitUntil(() -> b.token(basic(id, "old-secret"), form("grant_type", "client_credentials")).status() == 401);
+        assertThat(took).as("B refused the old secret after %s", describe(took)).isLessThanOrEqualTo(WITHIN_MILLIS + POLL_MILLIS);
+        assertThat(b.token(basic(id, "new-secret"), form("grant_type", "client_credentials")).status()).isEqualTo(200);
+        assertThat(b.token(basic(id, "old-secret"), form("grant_type", "client_credentials")).status()).isEqualTo(401);
+    }
+
+    @Test
+    void aSessionEndedOnOneNodeIsRefusedByTheOtherWithinASecond() throws Exception {
+        String token = a.adminToken();
+        assertThat(b.get("/Client?_count=1", bearer(token)).status()).isEqualTo(200); // B has the session cached
+        assertThat(a.delete("/Session/" + a.sessionIdOf(token), adminBasic()).status()).isEqualTo(200);
+        long took = waitUntil(() -> b.get("/Client?_count=1", bearer(token)).status() == 401);
+        assertThat(took).as("B refused the token after %s", describe(took)).isLessThanOrEqualTo(WITHIN_MILLIS + POLL_MILLIS);
+    }
+
+    /**
+     * A node configured for another algorithm (a rolling change of AUTHBOX_SIGNING_ALG) adds a signing
+     * key to the shared database. The other nodes must publish it and accept its tokens within a
+     * second, as they must for any key rotation.
+     */
+    @Test
+    void aSigningKeyAddedByAnotherNodeIsPublishedAndAcceptedWithinASecond() throws Exception {
+        try (TestServer c = TestServer.start(url, Map.of(Setting.SIGNING_ALG, "ES256"))) {
+            String id = TestServer.uniqueId("multi-es");
+            c.clientCredentialsClient(id, "s", "{\"token_format\":\"jwt\"}");
+            String jwt = c.clientCredentialsToken(id, "s");
+            String kid = SignedJWT.parse(jwt).getHeader().getKeyID();
+            assertThat(c.get("/Client", bearer(jwt)).status()).as("on the issuing node").isEqualTo(403);
+
+            long published = waitUntil(() -> a.get("/.well-known/jwks.json", null).body().contains(kid));
+            assertThat(published).as("A published the new key after %s", describe(published)).isLessThanOrEqualTo(WITHIN_MILLIS + POLL_MILLIS);
+            long accepted = waitUntil(() -> a.get("/Client", bearer(jwt)).status() == 403);
+            assertThat(accepted).as("A accepted the new key's token after %s", describe(accepted)).isLessThanOrEqualTo(WITHIN_MILLIS + POLL_MILLIS);
+        }
+    }
+
+    private static String describe(long millis) {
+        return millis == Long.MAX_VALUE ? "never (gave up after 1.5 s)" : millis + " ms";
+    }
+
+    /** Polls every 100 ms for up to 1.5 s; the milliseconds it took, or Long.MAX_VALUE when it never happened. */
+    private static long waitUntil(BooleanSupplier condition) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + 1_500_000_000L;
+        while (true) {
+            if (condition.getAsBoolean()) {
+                return (System.nanoTime() - start) / 1_000_000;
+            }
+            if (System.nanoTime() > deadline) {
+                return Long.MAX_VALUE;
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+    }
+}
