@@ -57,6 +57,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,10 +69,12 @@ public final class Authbox implements AutoCloseable {
 
     private final Database database;
     private final HttpServer http;
+    private final ScheduledExecutorService background;
 
-    private Authbox(Database database, HttpServer http) {
+    private Authbox(Database database, HttpServer http, ScheduledExecutorService background) {
         this.database = database;
         this.http = http;
+        this.background = background;
     }
 
     public static Authbox start(Settings settings, PrintStream console) {
@@ -150,7 +155,24 @@ public final class Authbox implements AutoCloseable {
                 new LogoutRoutes(ssoSessions, clientDirectory, userDirectory, keys, cookies, pages)::register));
         LOG.info("authbox listening on http://{}:{} (issuer {}, database {}, crypto {})",
                 settings.host(), http.port(), settings.issuer(), settings.redactedDbUrl(), crypto);
-        return new Authbox(database, http);
+        return new Authbox(database, http, background(keys));
+    }
+
+    /** Housekeeping on one daemon thread: noticing signing keys added by other nodes. */
+    private static ScheduledExecutorService background(SigningKeys keys) {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "authbox-background");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                keys.reloadIfChanged();
+            } catch (RuntimeException e) {
+                LOG.debug("signing key check failed: {}", e.toString());
+            }
+        }, 500, 500, TimeUnit.MILLISECONDS);
+        return executor;
     }
 
     public int port() {
@@ -159,6 +181,7 @@ public final class Authbox implements AutoCloseable {
 
     @Override
     public void close() {
+        background.shutdownNow();
         http.close();
         database.close();
     }

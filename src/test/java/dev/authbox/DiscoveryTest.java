@@ -50,7 +50,7 @@ class DiscoveryTest {
             assertThat(d.get("jwks_uri").asText()).isEqualTo(issuer + "/.well-known/jwks.json");
             assertThat(strings(d.get("grant_types_supported"))).contains("client_credentials");
             assertThat(strings(d.get("token_endpoint_auth_methods_supported")))
-                    .contains("client_secret_basic", "client_secret_post").doesNotContain("none");
+                    .contains("client_secret_basic", "client_secret_post", "none");
             assertThat(strings(d.get("id_token_signing_alg_values_supported"))).contains("RS256");
         }
     }

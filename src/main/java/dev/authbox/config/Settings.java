@@ -126,6 +126,8 @@ public record Settings(
 
     /** The DB URL without any password parameter, for log lines. */
     public String redactedDbUrl() {
-        return dbUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+        // PostgreSQL URLs separate parameters with '&' only (a ';' may be part of a password); H2 uses ';'.
+        String value = dbUrl.startsWith("jdbc:postgresql:") ? "[^&]*" : "[^;&]*";
+        return dbUrl.replaceAll("(?i)(password=)" + value, "$1***");
     }
 }

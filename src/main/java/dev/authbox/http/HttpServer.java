@@ -10,6 +10,7 @@ import dev.authbox.resource.Json;
 import dev.authbox.resource.NotFoundException;
 import dev.authbox.resource.ValidationException;
 import dev.authbox.store.StoreUnavailableException;
+import dev.authbox.store.UnstorableTextException;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -47,6 +48,9 @@ public final class HttpServer implements AutoCloseable {
             routes.before(ctx -> {
                 ctx.attribute(TIMER_ATTRIBUTE, Timer.start(metrics));
                 ctx.header("X-Content-Type-Options", "nosniff");
+                if (ctx.contentLength() > MAX_BODY_BYTES) {
+                    throw new PayloadTooLargeException();
+                }
             });
             routes.after(ctx -> {
                 Timer.Sample sample = ctx.attribute(TIMER_ATTRIBUTE);
@@ -102,14 +106,18 @@ public final class HttpServer implements AutoCloseable {
                 (e, ctx) -> Responses.outcome(ctx, 415, "not-supported", e.getMessage()));
         routes.exception(NotFoundException.class, (e, ctx) -> Responses.outcome(ctx, 404, "not-found", e.getMessage()));
         routes.exception(ConflictException.class, (e, ctx) -> Responses.outcome(ctx, 409, "conflict", e.getMessage()));
+        routes.exception(PayloadTooLargeException.class,
+                (e, ctx) -> failure(ctx, 413, "invalid_request", "too-costly", e.getMessage()));
+        routes.exception(UnstorableTextException.class,
+                (e, ctx) -> failure(ctx, 400, "invalid_request", "invalid", e.getMessage()));
         routes.exception(StoreUnavailableException.class, (e, ctx) -> {
             LOG.warn("database unavailable: {}", e.getMessage());
             ctx.header("Retry-After", "2");
-            failure(ctx, 503, "temporarily_unavailable", "the database is unavailable; retry shortly");
+            failure(ctx, 503, "temporarily_unavailable", "transient", "the database is unavailable; retry shortly");
         });
         routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
-            failure(ctx, 500, "server_error", "internal error");
+            failure(ctx, 500, "server_error", "exception", "internal error");
         });
         // Unmatched paths and methods: Javalin's plain-text defaults are replaced; errors our handlers wrote stay.
         routes.error(404, ctx -> {
@@ -120,12 +128,23 @@ public final class HttpServer implements AutoCloseable {
         routes.error(405, ctx -> Responses.outcome(ctx, 405, "not-supported", "method " + ctx.method() + " not allowed here"));
     }
 
-    /** A server-side failure, shaped for the endpoint family it happened on. */
-    private static void failure(Context ctx, int status, String oauthError, String description) {
-        if (ctx.path().startsWith("/auth/") || ctx.path().startsWith("/oauth2/")) {
+    /** The request body is over the size limit. */
+    static final class PayloadTooLargeException extends RuntimeException {
+        PayloadTooLargeException() {
+            super("the request body is larger than " + MAX_BODY_BYTES + " bytes", null, false, false);
+        }
+    }
+
+    private static boolean isOAuthPath(Context ctx) {
+        return ctx.path().startsWith("/auth/") || ctx.path().startsWith("/oauth2/");
+    }
+
+    /** An error shaped for the endpoint family it happened on: OAuth error JSON or an OperationOutcome. */
+    private static void failure(Context ctx, int status, String oauthError, String outcomeCode, String description) {
+        if (isOAuthPath(ctx)) {
             Responses.noStoreJson(ctx, status, Json.JSON.createObjectNode().put("error", oauthError).put("error_description", description));
         } else {
-            Responses.outcome(ctx, status, "exception", description);
+            Responses.outcome(ctx, status, outcomeCode, description);
         }
     }
 }

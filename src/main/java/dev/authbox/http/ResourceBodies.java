@@ -22,7 +22,7 @@ public final class ResourceBodies {
         }
         JsonNode node;
         try {
-            node = (yaml ? Json.YAML : Json.JSON).readTree(ctx.bodyAsBytes());
+            node = yaml ? Json.readYaml(ctx.bodyAsBytes()) : Json.JSON.readTree(ctx.bodyAsBytes());
         } catch (JacksonException e) {
             throw new BadRequestException("the body is not valid " + (yaml ? "YAML" : "JSON") + ": " + e.getOriginalMessage());
         } catch (IOException | RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.authbox.oauth;
 
 import dev.authbox.resource.User;
 import dev.authbox.resource.UserDirectory;
+import dev.authbox.security.InputText;
 import dev.authbox.security.LoginThrottle;
 import dev.authbox.security.PasswordHasher;
 import java.util.Optional;
@@ -26,6 +27,10 @@ public final class UserAuthenticator {
 
     /** The active user with this login and password; invalid_grant otherwise (ThrottledException when blocked). */
     public User authenticate(String login, String password, String address) {
+        if (login.length() > 320 || !InputText.clean(login)) {
+            hasher.verifyDummy(password);
+            throw OAuthException.invalidGrant(BAD_CREDENTIALS);
+        }
         throttle.check(login, address);
         Optional<User> user = users.findByLogin(login);
         boolean ok;

@@ -26,6 +26,10 @@ public final class ClientDirectory {
     }
 
     public Optional<Client> find(String id) {
+        // Ids that could never have been stored are not worth a lookup (or a cache entry).
+        if (id == null || !ResourceService.ID.matcher(id).matches()) {
+            return Optional.empty();
+        }
         return cache.get(id);
     }
 

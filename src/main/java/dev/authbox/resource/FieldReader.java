@@ -1,6 +1,7 @@
 package dev.authbox.resource;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.authbox.security.InputText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -40,6 +41,10 @@ final class FieldReader {
         }
         if (n.textValue().length() > maxLength) {
             problem(path, "must be at most " + maxLength + " characters");
+            return null;
+        }
+        if (!InputText.clean(n.textValue())) {
+            problem(path, "must not contain control characters");
             return null;
         }
         return n.textValue();
@@ -95,7 +100,7 @@ final class FieldReader {
     }
 
     private void addChecked(List<String> out, String value, String path, Pattern item, String itemRule) {
-        if (item.matcher(value).matches()) {
+        if (item.matcher(value).matches() && InputText.clean(value)) {
             out.add(value);
         } else {
             problem(path, itemRule);

@@ -1,6 +1,12 @@
 package dev.authbox.resource;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import java.io.IOException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -25,6 +31,30 @@ public final class Json {
     public static final ObjectMapper YAML = configure(new ObjectMapper(yamlFactory()));
 
     private Json() {
+    }
+
+    /**
+     * Reads a YAML document into a tree. Anchors and aliases are refused: Jackson would hand an
+     * alias back as the anchor's bare name, silently changing the data, and they are the stuff of
+     * "billion laughs" documents anyway.
+     */
+    public static JsonNode readYaml(byte[] yaml) throws IOException {
+        try (YAMLParser parser = (YAMLParser) YAML.getFactory().createParser(yaml)) {
+            TokenBuffer buffer = new TokenBuffer(parser, YAML.getDeserializationContext());
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                if (parser.isCurrentAlias() || parser.getObjectId() != null) {
+                    throw new JsonParseException(parser, "YAML anchors and aliases are not supported");
+                }
+                buffer.copyCurrentEvent(parser);
+            }
+            if (buffer.firstToken() == null) {
+                return null;
+            }
+            try (JsonParser replay = buffer.asParser(YAML)) {
+                return YAML.readTree(replay);
+            }
+        }
     }
 
     private static YAMLFactory yamlFactory() {

@@ -3,6 +3,7 @@ package dev.authbox.resource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.authbox.security.InputText;
 import dev.authbox.security.PasswordHasher;
 import dev.authbox.security.RandomTokens;
 import dev.authbox.store.DocumentTable;
@@ -55,6 +56,9 @@ public final class ResourceService {
     }
 
     public ObjectNode read(String id) {
+        if (!ID.matcher(id).matches()) {
+            throw new NotFoundException(kind.type(), id);
+        }
         return table.find(id).map(this::present).orElseThrow(() -> new NotFoundException(kind.type(), id));
     }
 
@@ -119,6 +123,9 @@ public final class ResourceService {
         Map<String, String> filters = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> e : params.entrySet()) {
             String value = SearchParams.single(e.getKey(), e.getValue());
+            if (!InputText.clean(value) || value.length() > 1000) {
+                throw new BadRequestException("search parameter '" + e.getKey() + "' has control characters or is too long");
+            }
             switch (e.getKey()) {
                 case "_count" -> count = SearchParams.number("_count", value, 0, SearchParams.MAX_COUNT);
                 case "_page" -> page = SearchParams.number("_page", value, 1, 1_000_000);

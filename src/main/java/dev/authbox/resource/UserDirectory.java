@@ -3,6 +3,7 @@ package dev.authbox.resource;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.authbox.security.InputText;
 import dev.authbox.store.DocumentTable;
 import dev.authbox.store.StoredDocument;
 import java.io.IOException;
@@ -26,13 +27,19 @@ public final class UserDirectory {
     }
 
     public Optional<User> find(String id) {
+        if (id == null || !ResourceService.ID.matcher(id).matches()) {
+            return Optional.empty();
+        }
         return cache.get("i:" + id);
     }
 
     /** The user whose id, or else whose email, is {@code login}. */
     public Optional<User> findByLogin(String login) {
         Optional<User> byId = find(login);
-        return byId.isPresent() ? byId : cache.get("e:" + UserKind.normalizeEmail(login));
+        if (byId.isPresent() || login == null || login.length() > 320 || !InputText.clean(login)) {
+            return byId;
+        }
+        return cache.get("e:" + UserKind.normalizeEmail(login));
     }
 
     /** Any user change may move an email between users, so every entry goes. */

@@ -63,7 +63,9 @@ public final class PasswordHasher {
             }
             byte[] salt = B64D.decode(parts[4]);
             byte[] expected = B64D.decode(parts[5]);
-            if (m < 8 || t < 1 || p < 1 || expected.length < 16) {
+            // Bounds as for configured costs: a tampered hash must not make a check take unbounded memory or time.
+            if (m < 8 || m > 4 * 1024 * 1024 || t < 1 || t > 100 || p < 1 || p > 64 || expected.length < 16
+                    || expected.length > 128) {
                 return false;
             }
             byte[] actual = derive(password, salt, m, t, p, expected.length);

@@ -94,6 +94,10 @@ public final class Jdbc {
 
     private static void bind(PreparedStatement ps, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
+            if (args[i] instanceof String s && s.indexOf('\u0000') >= 0) {
+                // PostgreSQL cannot store NUL; refuse it the same way on every database.
+                throw new UnstorableTextException();
+            }
             ps.setObject(i + 1, args[i]);
         }
     }

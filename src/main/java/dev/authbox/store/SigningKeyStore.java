@@ -18,6 +18,12 @@ public final class SigningKeyStore {
                         rs.getString("private_key"), rs.getLong("created_at"), Jdbc.nullableLong(rs, "retired_at")));
     }
 
+    /** The ids of the current keys, newest first: a cheap check for changes made by other nodes. */
+    public List<String> currentKids() {
+        return jdbc.query("SELECT kid FROM signing_key WHERE retired_at IS NULL ORDER BY created_at DESC, kid",
+                rs -> rs.getString(1));
+    }
+
     public void insert(SigningKeyRecord key) {
         jdbc.update("INSERT INTO signing_key (kid, alg, public_jwk, private_key, created_at, retired_at)"
                         + " VALUES (?, ?, ?, ?, ?, ?)",

@@ -3,6 +3,7 @@ package dev.authbox.token;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jwt.SignedJWT;
+import dev.authbox.security.InputText;
 import dev.authbox.security.RandomTokens;
 import dev.authbox.store.Page;
 import dev.authbox.store.SessionRecord;
@@ -48,6 +49,9 @@ public final class Sessions {
     }
 
     public Optional<SessionRecord> find(String id) {
+        if (id == null || id.length() > 64 || !InputText.clean(id)) {
+            return Optional.empty();
+        }
         return store.find(id);
     }
 

@@ -37,7 +37,7 @@ import java.util.Map;
  */
 public final class SigningKeys {
     /** The active signer and what verifiers and the JWKS need; replaced whole on reload. */
-    private record KeySet(JWK active, JWSSigner signer, Map<String, JWK> byKid, Map<String, JWSVerifier> verifiers,
+    private record KeySet(List<String> kids, JWK active, JWSSigner signer, Map<String, JWK> byKid, Map<String, JWSVerifier> verifiers,
             String jwksJson) {
     }
 
@@ -74,11 +74,23 @@ public final class SigningKeys {
         }
     }
 
+    /**
+     * Reloads when another node added or retired a key: new tokens then use the newest key, and
+     * every node verifies every current key. Cheap when nothing changed (one query of key ids).
+     */
+    public void reloadIfChanged() {
+        if (!store.currentKids().equals(keys.kids())) {
+            reload();
+        }
+    }
+
     /** Reads the current keys from the database. */
     public void reload() {
         List<JWK> all = new ArrayList<>();
+        List<String> kids = new ArrayList<>();
         JWK active = null;
         for (SigningKeyRecord r : store.current()) {
+            kids.add(r.kid());
             JWK jwk = parse(encryptor.open(r.privateKey()));
             all.add(jwk);
             if (active == null && algorithm.getName().equals(r.alg())) {
@@ -93,7 +105,7 @@ public final class SigningKeys {
             byKid.put(jwk.getKeyID(), jwk.toPublicJWK());
             publicKeys.add(jwk.toPublicJWK());
         }
-        keys = new KeySet(active, active == null ? null : signer(active), Map.copyOf(byKid), Map.copyOf(verifiers),
+        keys = new KeySet(List.copyOf(kids), active, active == null ? null : signer(active), Map.copyOf(byKid), Map.copyOf(verifiers),
                 new JWKSet(publicKeys).toString(true));
     }
 
