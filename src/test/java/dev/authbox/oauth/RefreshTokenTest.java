@@ -1,0 +1,221 @@
+package dev.authbox.oauth;
+
+import static dev.authbox.support.OAuthFlows.assertError;
+import static dev.authbox.support.OAuthFlows.ok;
+import static dev.authbox.support.TestServer.basic;
+import static dev.authbox.support.TestServer.form;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.authbox.support.HttpResult;
+import dev.authbox.support.OAuthFlows;
+import dev.authbox.support.TestDatabase;
+import dev.authbox.support.TestServer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The refresh_token grant: rotation, reuse detection, expiry, scope, client binding, single use under concurrency. */
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
+class RefreshTokenTest {
+    @Parameter
+    TestDatabase db;
+
+    TestServer server;
+    OAuthFlows flows;
+    String client;
+    final String secret = "s3cret-" + System.nanoTime();
+    String user;
+    final String password = "pw-" + System.nanoTime();
+
+    @BeforeEach
+    void setUp() {
+        server = TestServer.shared(db);
+        flows = new OAuthFlows(server);
+        client = TestServer.uniqueId("rt");
+        flows.passwordClient(client, secret, "{\"refresh_token\":true}");
+        user = TestServer.uniqueId("bob");
+        flows.user(user, password);
+    }
+
+    private JsonNode login(String... more) {
+        return flows.passwordTokens(client, secret, user, password, more);
+    }
+
+    @Test
+    void everyRefreshRotatesAndTheOldTokenIsRefused() {
+        JsonNode first = login("scope", "profile");
+        JsonNode second = ok(flows.refresh(client, secret, first.get("refresh_token").asText()));
+        assertThat(second.get("access_token").asText()).isNotBlank().isNotEqualTo(first.get("access_token").asText());
+        assertThat(second.get("refresh_token").asText()).isNotBlank().isNotEqualTo(first.get("refresh_token").asText());
+        assertThat(second.get("scope").asText()).isEqualTo("profile");
+        assertThat(flows.userinfo(second.get("access_token").asText()).status()).isEqualTo(200);
+
+        JsonNode third = ok(flows.refresh(client, secret, second.get("refresh_token").asText()));
+        assertThat(third.get("refresh_token").asText())
+                .isNotIn(first.get("refresh_token").asText(), second.get("refresh_token").asText());
+
+        assertError(flows.refresh(client, secret, second.get("refresh_token").asText()), 400, "invalid_grant");
+        assertError(flows.refresh(client, secret, "never-issued-" + System.nanoTime()), 400, "invalid_grant");
+        assertError(server.token(basic(client, secret), form("grant_type", "refresh_token")), 400, "invalid_request");
+    }
+
+    @Test
+    void reusingARotatedTokenRevokesTheWholeFamily() {
+        for (String format : new String[] {"opaque", "jwt"}) {
+            String c = TestServer.uniqueId("rtfam-" + format);
+            flows.passwordClient(c, secret, "{\"refresh_token\":true,\"token_format\":\"" + format + "\"}");
+            JsonNode t0 = flows.passwordTokens(c, secret, user, password, "scope", "openid profile");
+            JsonNode t1 = ok(flows.refresh(c, secret, t0.get("refresh_token").asText()));
+            JsonNode t2 = ok(flows.refresh(c, secret, t1.get("refresh_token").asText()));
+            String newestAccess = t2.get("access_token").asText();
+            assertThat(flows.introspection(newestAccess).get("active").asBoolean()).isTrue();
+            assertThat(flows.userinfo(newestAccess).status()).isEqualTo(200);
+
+            HttpResult reuse = flows.refresh(c, secret, t0.get("refresh_token").asText());
+            assertError(reuse, 400, "invalid_grant");
+
+            assertError(flows.refresh(c, secret, t2.get("refresh_token").asText()), 400, "invalid_grant");
+            for (JsonNode t : List.of(t0, t1, t2)) {
+                assertThat(flows.introspection(t.get("access_token").asText()).get("active").asBoolean())
+                        .as(format + " access token of the family").isFalse();
+            }
+            assertThat(flows.introspection(t2.get("refresh_token").asText()).get("active").asBoolean()).isFalse();
+            HttpResult userinfo = flows.userinfo(newestAccess);
+            assertThat(userinfo.status()).as(format + " userinfo " + userinfo).isEqualTo(401);
+        }
+    }
+
+    /** Expiry counts from issue or from last use; absent means none. Second granularity, hence the margins. */
+    @Test
+    void refreshTokensExpireAfterTheirLifetimeSinceIssueOrLastUse() throws Exception {
+        String short1s = TestServer.uniqueId("rt1s");
+        flows.passwordClient(short1s, secret, "{\"refresh_token\":true,\"refresh_token_expiration\":1}");
+        String sliding2s = TestServer.uniqueId("rt2s");
+        flows.passwordClient(sliding2s, secret, "{\"refresh_token\":true,\"refresh_token_expiration\":2}");
+
+        long t0 = OAuthFlows.startOfASecond();
+        String expiring = flows.passwordTokens(short1s, secret, user, password).get("refresh_token").asText();
+        String sliding = flows.passwordTokens(sliding2s, secret, user, password).get("refresh_token").asText();
+        String forever = login().get("refresh_token").asText();
+
+        // issued in second S (expiring at S+1 and S+2); used in second S+1; the successor lives until S+3
+        OAuthFlows.sleepUntil(t0 + 1250);
+        String slid = ok(flows.refresh(sliding2s, secret, sliding)).get("refresh_token").asText();
+
+        OAuthFlows.sleepUntil(t0 + 2100);
+        HttpResult sinceLastUse = flows.refresh(sliding2s, secret, slid);
+        assertThat(sinceLastUse.status()).as("2 s from the last use, not from the first issue: " + sinceLastUse)
+                .isEqualTo(200);
+        assertError(flows.refresh(short1s, secret, expiring), 400, "invalid_grant");
+        assertThat(flows.refresh(client, secret, forever).status()).as("no expiration configured").isEqualTo(200);
+    }
+
+    @Test
+    void scopeMayBeNarrowedButNeverWidened() {
+        JsonNode first = login("scope", "openid profile email");
+        String refresh = first.get("refresh_token").asText();
+
+        HttpResult wider = flows.refresh(client, secret, refresh, "scope", "profile admin");
+        assertError(wider, 400, "invalid_scope");
+        JsonNode narrowed = ok(flows.refresh(client, secret, refresh, "scope", "profile"));
+        assertThat(narrowed.get("scope").asText()).as("the refused widening left the token usable").isEqualTo("profile");
+        assertThat(flows.introspection(narrowed.get("access_token").asText()).get("scope").asText()).isEqualTo("profile");
+        JsonNode claims = ok(flows.userinfo(narrowed.get("access_token").asText()));
+        assertThat(claims.has("given_name")).isTrue();
+        assertThat(claims.has("email")).isFalse();
+
+        // RFC 6749 §6: an omitted scope means the scope originally granted, not the narrowed one.
+        JsonNode again = ok(flows.refresh(client, secret, narrowed.get("refresh_token").asText()));
+        assertThat(scopes(again)).containsExactlyInAnyOrder("openid", "profile", "email");
+    }
+
+    @Test
+    void anotherClientCannotUseTheTokenAndDoesNotConsumeIt() {
+        String thief = TestServer.uniqueId("rtthief");
+        flows.passwordClient(thief, secret, "{\"refresh_token\":true}");
+        String refresh = login().get("refresh_token").asText();
+        assertError(flows.refresh(thief, secret, refresh), 400, "invalid_grant");
+        assertThat(flows.refresh(client, secret, refresh).status()).as("still usable by its own client").isEqualTo(200);
+    }
+
+    @Test
+    void anInactiveUsersTokensStopRefreshing() {
+        String refresh = login().get("refresh_token").asText();
+        flows.setInactive(user, password, true);
+        assertError(flows.refresh(client, secret, refresh), 400, "invalid_grant");
+    }
+
+    @Test
+    void ofTwentyConcurrentRefreshesExactlyOneSucceeds() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            String refresh = login().get("refresh_token").asText();
+            List<Supplier<HttpResult>> calls = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                calls.add(() -> flows.refresh(client, secret, refresh));
+            }
+            assertExactlyOneWinner(OAuthFlows.concurrently(calls));
+        }
+    }
+
+    @Test
+    void twoNodesOnOnePostgresAlsoLetExactlyOneConcurrentRefreshSucceed() throws Exception {
+        assumeTrue(db == TestDatabase.POSTGRES, "two nodes share one database on PostgreSQL");
+        String url = TestDatabase.POSTGRES.freshUrl();
+        try (TestServer a = TestServer.start(url, Map.of()); TestServer b = TestServer.start(url, Map.of())) {
+            OAuthFlows onA = new OAuthFlows(a);
+            OAuthFlows onB = new OAuthFlows(b);
+            onA.passwordClient(client, secret, "{\"refresh_token\":true}");
+            onA.user(user, password);
+            for (int round = 0; round < 3; round++) {
+                String refresh = onA.passwordTokens(client, secret, user, password).get("refresh_token").asText();
+                List<Supplier<HttpResult>> calls = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    calls.add(() -> onA.refresh(client, secret, refresh));
+                    calls.add(() -> onB.refresh(client, secret, refresh));
+                }
+                assertExactlyOneWinner(OAuthFlows.concurrently(calls));
+            }
+        }
+    }
+
+    @Test
+    void clientCredentialsRefreshTokensWorkToo() {
+        String cc = TestServer.uniqueId("ccrefresh");
+        server.clientCredentialsClient(cc, secret, "{\"refresh_token\":true}");
+        JsonNode first = ok(server.token(basic(cc, secret), form("grant_type", "client_credentials")));
+        JsonNode next = ok(flows.refresh(cc, secret, first.get("refresh_token").asText()));
+        assertThat(next.get("access_token").asText()).isNotEqualTo(first.get("access_token").asText());
+        assertThat(next.get("refresh_token").asText()).isNotEqualTo(first.get("refresh_token").asText());
+        assertThat(next.has("userinfo")).isFalse();
+        JsonNode introspected = flows.introspection(next.get("access_token").asText());
+        assertThat(introspected.get("active").asBoolean()).isTrue();
+        assertThat(introspected.get("sub").asText()).isEqualTo(cc);
+        assertError(flows.refresh(cc, secret, first.get("refresh_token").asText()), 400, "invalid_grant");
+    }
+
+    private static void assertExactlyOneWinner(List<HttpResult> results) {
+        long winners = results.stream().filter(r -> r.status() == 200).count();
+        assertThat(winners).as("successes among " + results).isEqualTo(1);
+        for (HttpResult r : results) {
+            if (r.status() != 200) {
+                assertError(r, 400, "invalid_grant");
+            }
+        }
+    }
+
+    private static Set<String> scopes(JsonNode tokenResponse) {
+        return new TreeSet<>(Arrays.asList(tokenResponse.get("scope").asText().split(" ")));
+    }
+}
