@@ -4,6 +4,7 @@ import dev.authbox.admin.AdminRoutes;
 import dev.authbox.admin.Bootstrap;
 import dev.authbox.config.Settings;
 import dev.authbox.http.ApiAuthenticator;
+import dev.authbox.http.ClientAddresses;
 import dev.authbox.http.HttpServer;
 import dev.authbox.http.OAuthRoutes;
 import dev.authbox.http.WellKnownRoutes;
@@ -134,7 +135,8 @@ public final class Authbox implements AutoCloseable {
         AuthorizationRequestParser parser = new AuthorizationRequestParser(clientDirectory);
         AuthorizationEndpoint authorization = new AuthorizationEndpoint(settings.issuer(), userDirectory, consents, codes,
                 tokens, idTokens);
-        BrowserCookies cookies = new BrowserCookies(settings.httpsIssuer());
+        ClientAddresses addresses = new ClientAddresses(settings.trustedProxies());
+        BrowserCookies cookies = new BrowserCookies(settings.httpsIssuer() || settings.tls(), addresses);
         PageRenderer pages = new PageRenderer();
 
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -143,18 +145,19 @@ public final class Authbox implements AutoCloseable {
         new ProcessorMetrics().bindTo(metrics);
 
         Discovery discovery = new Discovery(settings.issuer(), tokenEndpoint.grantTypes(), settings.signingAlg());
-        HttpServer http = new HttpServer(settings.host(), settings.port(), metrics, List.of(
+        HttpServer http = new HttpServer(new HttpServer.Listen(settings.host(), settings.port(), settings.tlsCert(),
+                settings.tlsKey()), metrics, List.of(
                 new OAuthRoutes(tokenEndpoint, clientAuthenticator, new TokenRevocation(sessions, refreshTokens),
                         new TokenIntrospection(settings.issuer(), sessions, refreshTokens, userDirectory),
-                        new UserInfo(sessions, userDirectory), metrics)::register,
+                        new UserInfo(sessions, userDirectory), metrics, addresses)::register,
                 new WellKnownRoutes(discovery, keys, database, metrics)::register,
                 new AdminRoutes(apiAuthenticator, List.of(clients, users, grants), sessions)::register,
                 new AuthorizeRoutes(parser, authorization, ssoSessions, cookies, pages)::register,
-                new LoginRoutes(userAuthenticator, ssoSessions, clientDirectory, cookies, pages)::register,
+                new LoginRoutes(userAuthenticator, ssoSessions, clientDirectory, cookies, pages, addresses)::register,
                 new ConsentRoutes(parser, authorization, consents, ssoSessions, userDirectory, cookies, pages)::register,
                 new LogoutRoutes(ssoSessions, clientDirectory, userDirectory, keys, cookies, pages)::register));
-        LOG.info("authbox listening on http://{}:{} (issuer {}, database {}, crypto {})",
-                settings.host(), http.port(), settings.issuer(), settings.redactedDbUrl(), crypto);
+        LOG.info("authbox listening on {}://{}:{} (issuer {}, database {}, crypto {})",
+                settings.tls() ? "https" : "http", settings.host(), http.port(), settings.issuer(), settings.redactedDbUrl(), crypto);
         return new Authbox(database, http, background(keys));
     }
 

@@ -25,7 +25,11 @@ public enum Setting {
     LOGIN_MAX_FAILURES("5", "Failed password checks per username within the window before further attempts are refused"
             + " (4 times as many per client address)."),
     LOGIN_WINDOW_SECONDS("300", "Length of the failed-login window, in seconds."),
-    SSO_SESSION_SECONDS("43200", "Lifetime of a browser sign-in (SSO) session, in seconds.");
+    SSO_SESSION_SECONDS("43200", "Lifetime of a browser sign-in (SSO) session, in seconds."),
+    TLS_CERT(null, "PEM file with the certificate chain: serve HTTPS (TLS 1.2+, HTTP/2) instead of HTTP."),
+    TLS_KEY(null, "PEM file with the certificate's private key (unencrypted PKCS#8, 'BEGIN PRIVATE KEY')."),
+    TRUSTED_PROXIES(null, "Comma-separated addresses (or CIDR ranges) of reverse proxies whose X-Forwarded-* headers"
+            + " are believed; from anyone else those headers are ignored.");
 
     private final String defaultValue;
     private final String description;

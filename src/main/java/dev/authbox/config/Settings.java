@@ -22,7 +22,10 @@ public record Settings(
         Argon2Params argon2,
         int loginMaxFailures,
         int loginWindowSeconds,
-        int ssoSessionSeconds) {
+        int ssoSessionSeconds,
+        String tlsCert,
+        String tlsKey,
+        java.util.List<String> trustedProxies) {
 
     public record Argon2Params(int memoryKib, int iterations, int parallelism) {
         public Argon2Params {
@@ -51,7 +54,13 @@ public record Settings(
             v.put(s, value == null || value.isBlank() ? s.defaultValue() : value.trim());
         }
         int port = intSetting(v, Setting.PORT, 0, 65535);
-        String issuer = v.get(Setting.ISSUER) == null ? "http://localhost:" + port : stripSlash(v.get(Setting.ISSUER));
+        String tlsCert = v.get(Setting.TLS_CERT);
+        String tlsKey = v.get(Setting.TLS_KEY);
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new ConfigException(Setting.TLS_CERT.envName() + " and " + Setting.TLS_KEY.envName() + " go together: set both or neither");
+        }
+        String scheme = tlsCert != null ? "https" : "http";
+        String issuer = v.get(Setting.ISSUER) == null ? scheme + "://localhost:" + port : stripSlash(v.get(Setting.ISSUER));
         checkIssuer(issuer);
         String dbUrl = v.get(Setting.DB_URL);
         if (!dbUrl.startsWith("jdbc:h2:") && !dbUrl.startsWith("jdbc:postgresql:")) {
@@ -77,7 +86,8 @@ public record Settings(
                         intSetting(v, Setting.ARGON2_PARALLELISM, 1, 64)),
                 intSetting(v, Setting.LOGIN_MAX_FAILURES, 1, 1000),
                 intSetting(v, Setting.LOGIN_WINDOW_SECONDS, 1, 86400),
-                intSetting(v, Setting.SSO_SESSION_SECONDS, 60, 30 * 86400));
+                intSetting(v, Setting.SSO_SESSION_SECONDS, 60, 30 * 86400),
+                tlsCert, tlsKey, proxies(v.get(Setting.TRUSTED_PROXIES)));
     }
 
     private static void checkIssuer(String issuer) {
@@ -91,6 +101,28 @@ public record Settings(
         } catch (java.net.URISyntaxException e) {
             throw new ConfigException(Setting.ISSUER.envName() + " is not a URL: " + issuer, e);
         }
+    }
+
+    private static java.util.List<String> proxies(String value) {
+        if (value == null) {
+            return java.util.List.of();
+        }
+        java.util.List<String> list = new java.util.ArrayList<>();
+        for (String p : value.split(",")) {
+            String entry = p.trim();
+            if (!entry.isEmpty()) {
+                if (!entry.matches("[0-9A-Fa-f:.]+(/\\d{1,3})?")) {
+                    throw new ConfigException(Setting.TRUSTED_PROXIES.envName() + " must list IP addresses or CIDR ranges, not '"
+                            + entry + "'");
+                }
+                list.add(entry);
+            }
+        }
+        return java.util.List.copyOf(list);
+    }
+
+    public boolean tls() {
+        return tlsCert != null;
     }
 
     private static String stripSlash(String s) {

@@ -12,6 +12,15 @@ import dev.authbox.resource.ValidationException;
 import dev.authbox.store.StoreUnavailableException;
 import dev.authbox.store.UnstorableTextException;
 import io.javalin.Javalin;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,7 +42,15 @@ public final class HttpServer implements AutoCloseable {
 
     private final Javalin app;
 
-    public HttpServer(String host, int port, MeterRegistry metrics, List<Consumer<RoutesConfig>> routeSets) {
+    /** Where to listen; with a certificate and key (PEM files), HTTPS with HTTP/2 instead of plain HTTP. */
+    public record Listen(String host, int port, String tlsCert, String tlsKey) {
+        boolean tls() {
+            return tlsCert != null;
+        }
+    }
+
+    public HttpServer(Listen listen, MeterRegistry metrics, List<Consumer<RoutesConfig>> routeSets) {
+        SslContextFactory.Server ssl = listen.tls() ? TlsContext.fromPem(listen.tlsCert(), listen.tlsKey()) : null;
         app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = Runtime.version().feature() >= 21;
             config.http.maxRequestSize = MAX_BODY_BYTES;
@@ -44,10 +61,16 @@ public final class HttpServer implements AutoCloseable {
                 http.setSendServerVersion(false);
                 http.setRequestHeaderSize(16 * 1024);
             });
+            if (ssl != null) {
+                config.jetty.addConnector((server, http) -> httpsConnector(server, http, ssl, listen));
+            }
             RoutesConfig routes = config.routes;
             routes.before(ctx -> {
                 ctx.attribute(TIMER_ATTRIBUTE, Timer.start(metrics));
                 ctx.header("X-Content-Type-Options", "nosniff");
+                if (ssl != null) {
+                    ctx.header("Strict-Transport-Security", "max-age=31536000");
+                }
                 if (ctx.contentLength() > MAX_BODY_BYTES) {
                     throw new PayloadTooLargeException();
                 }
@@ -63,11 +86,34 @@ public final class HttpServer implements AutoCloseable {
             routeSets.forEach(set -> set.accept(routes));
             registerErrors(routes);
         });
-        app.start(host, port);
+        if (ssl != null) {
+            app.start();
+        } else {
+            app.start(listen.host(), listen.port());
+        }
     }
 
     public int port() {
+        if (app.jettyServer().server().getConnectors()[0] instanceof ServerConnector c) {
+            return c.getLocalPort();
+        }
         return app.port();
+    }
+
+    private static ServerConnector httpsConnector(Server server, HttpConfiguration http, SslContextFactory.Server ssl,
+                                                  Listen listen) {
+        HttpConfiguration https = new HttpConfiguration(http);
+        https.addCustomizer(new SecureRequestCustomizer());
+        HttpConnectionFactory h1 = new HttpConnectionFactory(https);
+        HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(https);
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
+        alpn.setDefaultProtocol(h1.getProtocol());
+        SslConnectionFactory tls = new SslConnectionFactory(ssl, alpn.getProtocol());
+        ServerConnector connector = new ServerConnector(server, tls, alpn, h2, h1);
+        connector.setHost(listen.host());
+        connector.setPort(listen.port());
+        connector.setIdleTimeout(30_000);
+        return connector;
     }
 
     @Override
@@ -89,8 +135,8 @@ public final class HttpServer implements AutoCloseable {
                     .put("error_description", e.getMessage()));
         });
         routes.exception(InvalidTokenException.class, (e, ctx) -> {
-            ctx.header("WWW-Authenticate", "Bearer realm=\"authbox\", error=\"invalid_token\", error_description=\""
-                    + e.getMessage() + "\"");
+            ctx.header("WWW-Authenticate", e.isMissing() ? "Bearer realm=\"authbox\""
+                    : "Bearer realm=\"authbox\", error=\"invalid_token\", error_description=\"" + e.getMessage() + "\"");
             Responses.noStoreJson(ctx, 401, Json.JSON.createObjectNode().put("error", "invalid_token")
                     .put("error_description", e.getMessage()));
         });

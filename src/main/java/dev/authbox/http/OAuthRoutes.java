@@ -31,9 +31,12 @@ public final class OAuthRoutes {
     private final TokenIntrospection introspection;
     private final UserInfo userInfo;
     private final MeterRegistry metrics;
+    private final ClientAddresses addresses;
 
     public OAuthRoutes(TokenEndpoint endpoint, ClientAuthenticator clients, TokenRevocation revocation,
-                       TokenIntrospection introspection, UserInfo userInfo, MeterRegistry metrics) {
+                       TokenIntrospection introspection, UserInfo userInfo, MeterRegistry metrics,
+                       ClientAddresses addresses) {
+        this.addresses = addresses;
         this.endpoint = endpoint;
         this.clients = clients;
         this.revocation = revocation;
@@ -55,7 +58,7 @@ public final class OAuthRoutes {
 
     private void token(Context ctx) {
         Map<String, String> params = OAuthParams.read(ctx);
-        TokenRequest request = new TokenRequest(params, credentials(ctx, params), ctx.ip());
+        TokenRequest request = new TokenRequest(params, credentials(ctx, params), addresses.clientAddress(ctx));
         TokenResponse response = endpoint.handle(request);
         metrics.counter("authbox_tokens_issued", "grant_type", params.get("grant_type")).increment();
         Responses.noStoreJson(ctx, 200, body(response));

@@ -21,7 +21,7 @@ public final class UserInfo {
 
     public ObjectNode claims(String bearer) {
         if (bearer == null) {
-            throw new InvalidTokenException("a bearer access token is required");
+            throw InvalidTokenException.missing();
         }
         SessionRecord session = sessions.activeSession(bearer)
                 .orElseThrow(() -> new InvalidTokenException("the access token is invalid, expired or revoked"));

@@ -1,5 +1,6 @@
 package dev.authbox.ui;
 
+import dev.authbox.http.ClientAddresses;
 import dev.authbox.security.RandomTokens;
 import io.javalin.http.Context;
 import java.security.MessageDigest;
@@ -14,10 +15,13 @@ public final class BrowserCookies {
     static final String SSO = "authbox_sso";
     static final String CSRF = "authbox_csrf";
 
-    private final boolean secure;
+    private final boolean alwaysSecure;
+    private final ClientAddresses addresses;
 
-    public BrowserCookies(boolean secure) {
-        this.secure = secure;
+    /** {@code alwaysSecure} for an https issuer or TLS served here; else Secure when a trusted proxy says https. */
+    public BrowserCookies(boolean alwaysSecure, ClientAddresses addresses) {
+        this.alwaysSecure = alwaysSecure;
+        this.addresses = addresses;
     }
 
     public String sso(Context ctx) {
@@ -55,7 +59,7 @@ public final class BrowserCookies {
         if (maxAgeSeconds >= 0) {
             c.append("; Max-Age=").append(maxAgeSeconds);
         }
-        if (secure) {
+        if (alwaysSecure || addresses.secure(ctx)) {
             c.append("; Secure");
         }
         ctx.res().addHeader("Set-Cookie", c.toString());

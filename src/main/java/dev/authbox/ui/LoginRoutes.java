@@ -1,5 +1,6 @@
 package dev.authbox.ui;
 
+import dev.authbox.http.ClientAddresses;
 import dev.authbox.http.OAuthParams;
 import dev.authbox.oauth.OAuthException;
 import dev.authbox.oauth.SsoSessions;
@@ -20,9 +21,11 @@ public final class LoginRoutes {
     private final ClientDirectory clients;
     private final BrowserCookies cookies;
     private final PageRenderer pages;
+    private final ClientAddresses addresses;
 
     public LoginRoutes(UserAuthenticator users, SsoSessions ssoSessions, ClientDirectory clients, BrowserCookies cookies,
-                       PageRenderer pages) {
+                       PageRenderer pages, ClientAddresses addresses) {
+        this.addresses = addresses;
         this.users = users;
         this.ssoSessions = ssoSessions;
         this.clients = clients;
@@ -60,7 +63,7 @@ public final class LoginRoutes {
         }
         User user;
         try {
-            user = users.authenticate(login, form.get("password"), ctx.ip());
+            user = users.authenticate(login, form.get("password"), addresses.clientAddress(ctx));
         } catch (LoginThrottle.ThrottledException e) {
             ctx.header("Retry-After", Long.toString(e.retryAfter()));
             render(ctx, 429, returnTo, login, "Too many failed attempts. Try again in " + e.retryAfter() + " seconds.");
