@@ -251,7 +251,9 @@ class AdminApiTest {
         for (HttpResult r : answers) {
             assertThat(r.status()).as(r.toString()).isBetween(200, 201);
             assertThat(r.body()).as(r.toString()).doesNotContain(secret1, secret2, password, "$argon2", "secret_hash", "password_hash")
-                    .doesNotContainPattern("(?m)[\"\\s]secret\"?:").doesNotContainPattern("(?m)[\"\\s]password\"?:");
+                    // A secret or password value; not the auth.password settings block of a client ("password":{ or "password:" + newline).
+                    .doesNotContainPattern("(?m)[\"\\s]secret\"?:[ \\t]*[^{\\s]")
+                    .doesNotContainPattern("(?m)[\"\\s]password\"?:[ \\t]*[^{\\s]");
         }
         assertStoredHashed("client", "secret_hash", id, secret1, secret2);
         String another = TestServer.uniqueId("pw2");

@@ -11,6 +11,10 @@ final class Flows {
     static final String TOKEN_PATH = "/auth/token";
     static final String INTROSPECT_PATH = "/auth/introspect";
 
+    static String tokenPath(Options o) {
+        return o.path("token-path", TOKEN_PATH);
+    }
+
     abstract static class Task {
         /** The next request to send. */
         abstract Req request();
@@ -34,8 +38,8 @@ final class Flows {
         String flow = o.str("flow", "");
         switch (flow) {
             case "cc": {
-                Req req = Req.form(TOKEN_PATH, Req.basic(o.required("client-id"), o.required("client-secret")),
-                        "grant_type=client_credentials");
+                Req req = Req.form(tokenPath(o), Req.basic(o.required("client-id"), o.required("client-secret")),
+                        "grant_type=client_credentials" + o.formTail("token-params"));
                 return conn -> fixed(req, Flows::hasAccessToken);
             }
             case "password": {
@@ -64,9 +68,9 @@ final class Flows {
     }
 
     static Req passwordGrant(Options o) {
-        return Req.form(TOKEN_PATH, Req.basic(o.required("client-id"), o.required("client-secret")),
+        return Req.form(tokenPath(o), Req.basic(o.required("client-id"), o.required("client-secret")),
                 "grant_type=password&username=" + enc(o.required("username"))
-                        + "&password=" + enc(o.required("password")));
+                        + "&password=" + enc(o.required("password")) + o.formTail("token-params"));
     }
 
     static String hasAccessToken(Resp r) {
@@ -104,13 +108,15 @@ final class Flows {
     static final class Introspect implements Flow {
         private final Req tokenReq;
         private final String auth;
+        private final String introspectPath;
         private Req req;
 
         Introspect(Options o) {
-            tokenReq = Req.form(TOKEN_PATH,
+            tokenReq = Req.form(tokenPath(o),
                     Req.basic(o.required("token-client-id"), o.required("token-client-secret")),
-                    "grant_type=client_credentials");
+                    "grant_type=client_credentials" + o.formTail("introspect-token-params"));
             auth = Req.basic(o.required("client-id"), o.required("client-secret"));
+            introspectPath = o.path("introspect-path", INTROSPECT_PATH);
         }
 
         @Override
@@ -120,7 +126,7 @@ final class Flows {
                 String token = Json.string(r, "access_token");
                 if (token == null || token.isEmpty())
                     throw new IOException("token response without access_token: " + r.bodySnippet(200));
-                req = Req.form(INTROSPECT_PATH, auth, "token=" + enc(token));
+                req = Req.form(introspectPath, auth, "token=" + enc(token));
             }
         }
 
@@ -135,17 +141,22 @@ final class Flows {
     static final class Refresh implements Flow {
         private final Req passwordReq;
         private final String auth;
+        private final String tokenPath;
+        private final String extra;
 
         Refresh(Options o) {
-            passwordReq = passwordGrant(o);
             auth = Req.basic(o.required("client-id"), o.required("client-secret"));
+            tokenPath = tokenPath(o);
+            extra = o.formTail("token-params");
+            String start = o.str("refresh-start", "");
+            passwordReq = start.isEmpty() ? passwordGrant(o) : Req.form(tokenPath, auth, start);
         }
 
         String newChain(Transport.Conn conn) throws IOException {
-            Resp r = setupCall(conn, passwordReq, "password grant (start of refresh chain)");
+            Resp r = setupCall(conn, passwordReq, "start of refresh chain");
             String rt = Json.string(r, "refresh_token");
             if (rt == null || rt.isEmpty())
-                throw new IOException("password grant returned no refresh_token: " + r.bodySnippet(200));
+                throw new IOException("start of refresh chain returned no refresh_token: " + r.bodySnippet(200));
             return rt;
         }
 
@@ -157,7 +168,7 @@ final class Flows {
 
                 @Override
                 Req request() {
-                    return Req.form(TOKEN_PATH, auth, "grant_type=refresh_token&refresh_token=" + enc(current));
+                    return Req.form(tokenPath, auth, "grant_type=refresh_token&refresh_token=" + enc(current) + extra);
                 }
 
                 @Override

@@ -112,10 +112,15 @@ public final class Main {
         endNs = measureStartNs + (long) (duration * 1e9);
         go.countDown();
 
+        long serverPid = o.integer("server-pid", 0, 0);
         sleepUntil(measureStartNs);
         long cpu0 = processCpuNs();
+        long[] machine0 = ProcStat.machineJiffies();
+        long server0 = ProcStat.processJiffies(serverPid);
         sleepUntil(endNs);
         long cpu1 = processCpuNs();
+        long[] machine1 = ProcStat.machineJiffies();
+        long server1 = ProcStat.processJiffies(serverPid);
 
         long joinDeadline = endNs + TimeUnit.MILLISECONDS.toNanos(timeoutMs) + TimeUnit.SECONDS.toNanos(5);
         int stuck = 0;
@@ -159,7 +164,16 @@ public final class Main {
         out.put("warmup_errors", warmupErrors);
         out.put("http_client", transport.name());
         out.put("threads", threads.kind);
-        out.put("loadgen_cpu_pct", cpu0 < 0 || cpu1 < 0 ? null : round((cpu1 - cpu0) / (duration * 1e9) * 100, 1));
+        Double loadgenPct = cpu0 < 0 || cpu1 < 0 ? null : round((cpu1 - cpu0) / (duration * 1e9) * 100, 1);
+        out.put("loadgen_cpu_pct", loadgenPct);
+        // CPU use of the whole machine, of the server (--server-pid) and of everything else during the
+        // measured window, in % of one core: "other" above a few % means the numbers are disturbed.
+        Double machinePct = ProcStat.pct(machine0, machine1, duration);
+        Double serverPct = serverPid > 0 && server0 >= 0 && server1 >= 0 ? ProcStat.pct(server1 - server0, duration) : null;
+        out.put("machine_cpu_pct", machinePct);
+        out.put("server_cpu_pct", serverPct);
+        out.put("other_cpu_pct", machinePct == null || serverPct == null || loadgenPct == null ? null
+                : round(Math.max(0, machinePct - serverPct - loadgenPct), 1));
         System.out.println(new ObjectMapper().writeValueAsString(out));
         System.out.flush();
         return 0;

@@ -21,7 +21,14 @@ final class Options {
             "  --username U               password/refresh: resource owner",
             "  --password P",
             "  --path PATH                get: path to GET (default /health)",
+            "  --token-path PATH          token endpoint (default /auth/token; Keycloak: /realms/R/protocol/openid-connect/token)",
+            "  --introspect-path PATH     introspection endpoint (default /auth/introspect)",
+            "  --token-params FORM        extra form parameters for the flow's token requests, e.g. resource=urn:x&scope=a",
+            "  --introspect-token-params FORM  introspect: extra form parameters for the request of the token introspected",
+            "  --refresh-start FORM       refresh: form body of the request that starts each chain, instead of the",
+            "                             password grant (e.g. a custom grant_type of a peer's bench script)",
             "  --timeout S                per-request timeout in seconds (default 30)",
+            "  --server-pid PID           report the server's CPU use (and the rest of the machine's) in the window",
             "  --http-client raw|jdk      raw = blocking HTTP/1.1 keep-alive sockets (default, low CPU);",
             "                             jdk = java.net.http.HttpClient (HTTP/1.1)",
             "  --threads auto|virtual|platform  worker threads (auto: virtual on JDK 21+, else platform)",
@@ -56,6 +63,8 @@ final class Options {
                 case "help": case "url": case "flow": case "connections": case "warmup": case "duration":
                 case "client-id": case "client-secret": case "token-client-id": case "token-client-secret":
                 case "username": case "password": case "path": case "timeout": case "http-client": case "threads":
+                case "token-path": case "introspect-path": case "token-params": case "introspect-token-params":
+                case "refresh-start": case "server-pid":
                     break;
                 default:
                     throw new IllegalArgumentException("unknown option --" + k);
@@ -101,6 +110,20 @@ final class Options {
         }
         if (!(d >= min)) throw new IllegalArgumentException("--" + name + " must be >= " + min);
         return d;
+    }
+
+    /** A path option: must start with '/'. */
+    String path(String name, String def) {
+        String v = str(name, def);
+        if (!v.startsWith("/")) throw new IllegalArgumentException("--" + name + " must start with '/': " + v);
+        return v;
+    }
+
+    /** Extra form parameters, returned with a leading '&' (or "" when absent). */
+    String formTail(String name) {
+        String v = str(name, "");
+        while (v.startsWith("&")) v = v.substring(1);
+        return v.isEmpty() ? "" : "&" + v;
     }
 
     URI url() {
