@@ -151,7 +151,7 @@ public final class Authbox implements AutoCloseable {
                         new TokenIntrospection(settings.issuer(), sessions, refreshTokens, userDirectory),
                         new UserInfo(sessions, userDirectory), metrics, addresses)::register,
                 new WellKnownRoutes(discovery, keys, database, metrics)::register,
-                new AdminRoutes(apiAuthenticator, List.of(clients, users, grants), sessions)::register,
+                new AdminRoutes(apiAuthenticator, List.of(clients, users, grants), sessions, keys)::register,
                 new AuthorizeRoutes(parser, authorization, ssoSessions, cookies, pages)::register,
                 new LoginRoutes(userAuthenticator, ssoSessions, clientDirectory, cookies, pages, addresses)::register,
                 new ConsentRoutes(parser, authorization, consents, ssoSessions, userDirectory, cookies, pages)::register,
@@ -175,6 +175,13 @@ public final class Authbox implements AutoCloseable {
                 LOG.debug("signing key check failed: {}", e.toString());
             }
         }, 500, 500, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                keys.retireUnused(60);
+            } catch (RuntimeException e) {
+                LOG.debug("signing key retirement failed: {}", e.toString());
+            }
+        }, 5, 60, TimeUnit.SECONDS);
         return executor;
     }
 

@@ -13,6 +13,7 @@ import dev.authbox.resource.SearchParams;
 import dev.authbox.resource.WriteResult;
 import dev.authbox.store.SessionRecord;
 import dev.authbox.token.Sessions;
+import dev.authbox.token.SigningKeys;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;
@@ -23,11 +24,13 @@ public final class AdminRoutes {
     private final ApiAuthenticator auth;
     private final List<ResourceService> services;
     private final Sessions sessions;
+    private final SigningKeys keys;
 
-    public AdminRoutes(ApiAuthenticator auth, List<ResourceService> services, Sessions sessions) {
+    public AdminRoutes(ApiAuthenticator auth, List<ResourceService> services, Sessions sessions, SigningKeys keys) {
         this.auth = auth;
         this.services = services;
         this.sessions = sessions;
+        this.keys = keys;
     }
 
     public void register(RoutesConfig routes) {
@@ -72,6 +75,23 @@ public final class AdminRoutes {
             Responses.resource(ctx, 200, SessionResources.present(sessions.find(s.id()).orElse(s)));
         });
         routes.delete("/Session", this::endOwnSession);
+        routes.get("/admin/keys", ctx -> {
+            auth.requireAdmin(ctx);
+            Responses.json(ctx, 200, keyList());
+        });
+        routes.post("/admin/keys/rotate", ctx -> {
+            auth.requireAdmin(ctx);
+            keys.rotate();
+            Responses.json(ctx, 200, keyList());
+        });
+    }
+
+    private com.fasterxml.jackson.databind.node.ObjectNode keyList() {
+        var o = dev.authbox.resource.Json.JSON.createObjectNode();
+        o.put("active", keys.activeKeyId());
+        var list = o.putArray("keys");
+        keys.currentKeyIds().forEach(list::add);
+        return o;
     }
 
     /** {@code DELETE /Session} with a bearer token: the token's holder ends its own session. */

@@ -18,6 +18,7 @@ public final class Main {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new RootCommand());
         cli.addSubcommand("serve", ServeCommand.commandSpec());
+        cli.addSubcommand("keys", KeysCommand.commandSpec());
         return cli;
     }
 

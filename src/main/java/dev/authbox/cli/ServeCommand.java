@@ -2,22 +2,16 @@ package dev.authbox.cli;
 
 import dev.authbox.Authbox;
 import dev.authbox.config.ConfigException;
-import dev.authbox.config.Setting;
 import dev.authbox.config.Settings;
-import dev.authbox.config.SettingsLoader;
 import dev.authbox.store.StoreException;
-import java.nio.file.Path;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
 
 /**
- * {@code authbox serve}: starts a node. Its options are generated from {@link Setting}, so the
- * help lists every setting with its environment variable and default.
+ * {@code authbox serve}: starts a node. Its options are the settings ({@link SettingsOptions}), so
+ * the help lists every setting with its environment variable and default.
  */
 final class ServeCommand implements Callable<Integer> {
     private CommandSpec spec;
@@ -32,29 +26,16 @@ final class ServeCommand implements Callable<Integer> {
         spec.usageMessage().description("Start an authbox node.",
                 "Each setting is read from its environment variable, then from the --config file (key in"
                         + " lower case, e.g. 'port: 9000'), then from its flag; the last one given wins.");
-        spec.addOption(OptionSpec.builder("--config").paramLabel("FILE").type(Path.class)
-                .description("YAML file of settings (keys: " + fileKeys() + ").").build());
-        for (Setting s : Setting.values()) {
-            String def = s.defaultValue() == null ? "" : " Default: " + s.defaultValue() + ".";
-            spec.addOption(OptionSpec.builder(s.flag()).paramLabel("VALUE").type(String.class)
-                    .description(s.description() + def + " Env: " + s.envName() + ".").build());
-        }
+        SettingsOptions.addTo(spec);
         return spec;
     }
 
     @Override
     public Integer call() {
         ParseResult parsed = spec.commandLine().getParseResult();
-        Map<Setting, String> flags = new EnumMap<>(Setting.class);
-        for (Setting s : Setting.values()) {
-            if (parsed.hasMatchedOption(s.flag())) {
-                flags.put(s, parsed.matchedOptionValue(s.flag(), (String) null));
-            }
-        }
-        Path configFile = parsed.matchedOptionValue("--config", (Path) null);
         Settings settings;
         try {
-            settings = SettingsLoader.load(System.getenv(), configFile, flags);
+            settings = SettingsOptions.load(parsed);
         } catch (ConfigException e) {
             System.err.println("authbox: configuration error: " + e.getMessage());
             return 2;
@@ -83,13 +64,5 @@ final class ServeCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
-    }
-
-    private static String fileKeys() {
-        StringBuilder keys = new StringBuilder();
-        for (Setting s : Setting.values()) {
-            keys.append(keys.length() == 0 ? "" : ", ").append(s.fileKey());
-        }
-        return keys.toString();
     }
 }

@@ -24,6 +24,22 @@ public final class SigningKeyStore {
                 rs -> rs.getString(1));
     }
 
+    /** Marks every other current key as rotated out at {@code now}. */
+    public void supersedeAllBut(String kid, long now) {
+        jdbc.update("UPDATE signing_key SET superseded_at = ? WHERE kid <> ? AND superseded_at IS NULL AND retired_at IS NULL",
+                now, kid);
+    }
+
+    /**
+     * Retires rotated-out keys once no token issued before their rotation can still be valid
+     * (with {@code skewSeconds} of grace); returns how many were retired.
+     */
+    public int retireUnused(long now, long skewSeconds) {
+        return jdbc.update("UPDATE signing_key SET retired_at = ? WHERE retired_at IS NULL AND superseded_at IS NOT NULL"
+                + " AND COALESCE((SELECT MAX(s.expires_at) FROM auth_session s WHERE s.created_at <= signing_key.superseded_at), 0) < ?",
+                now, now - skewSeconds);
+    }
+
     public void insert(SigningKeyRecord key) {
         jdbc.update("INSERT INTO signing_key (kid, alg, public_jwk, private_key, created_at, retired_at)"
                         + " VALUES (?, ?, ?, ?, ?, ?)",

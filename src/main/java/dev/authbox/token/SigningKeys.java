@@ -57,6 +57,36 @@ public final class SigningKeys {
         }
     }
 
+    /**
+     * Rotation: a new key signs from now on (on every node within the reload interval); the old
+     * ones keep verifying until the tokens they signed have expired, then leave the JWKS.
+     */
+    public String rotate() {
+        String kid = generate();
+        store.supersedeAllBut(kid, java.time.Instant.now().getEpochSecond());
+        reload();
+        return kid;
+    }
+
+    /**
+     * Retires rotated-out keys no longer needed to verify any token (allowing {@code skewSeconds}
+     * for clocks); reloads when one went.
+     */
+    public void retireUnused(long skewSeconds) {
+        if (store.retireUnused(java.time.Instant.now().getEpochSecond(), skewSeconds) > 0) {
+            reload();
+        }
+    }
+
+    /** The ids of the current keys, newest first, and which one signs. */
+    public List<String> currentKeyIds() {
+        return keys.kids();
+    }
+
+    public String activeKeyId() {
+        return keys.active().getKeyID();
+    }
+
     /** Generates a new key of the configured algorithm and stores it; it signs from the next reload on. */
     public String generate() {
         try {

@@ -1,0 +1,93 @@
+package dev.authbox.token;
+
+import static dev.authbox.support.TestServer.basic;
+import static dev.authbox.support.TestServer.form;
+import static dev.authbox.support.TestServer.headers;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.authbox.config.Setting;
+import dev.authbox.config.Settings;
+import dev.authbox.store.Database;
+import dev.authbox.store.SigningKeyStore;
+import dev.authbox.support.HttpResult;
+import dev.authbox.support.TestDatabase;
+import dev.authbox.support.TestServer;
+import java.util.EnumMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Signing key rotation across two nodes on one PostgreSQL database. */
+class KeyRotationTest {
+    private static final String SECRET = "rot-secret";
+
+    @Test
+    void rotationSwitchesEveryNodeAndKeepsTheOldKeyUntilItsTokensExpire() throws Exception {
+        String url = TestDatabase.POSTGRES.freshUrl();
+        try (TestServer a = TestServer.start(url, Map.of()); TestServer b = TestServer.start(url, Map.of())) {
+            String client = TestServer.uniqueId("rot");
+            a.clientCredentialsClient(client, SECRET, "{\"token_format\":\"jwt\",\"access_token_expiration\":5}");
+            String oldToken = jwt(a, client);
+            String oldKid = SignedJWT.parse(oldToken).getHeader().getKeyID();
+            long oldExpiry = SignedJWT.parse(oldToken).getJWTClaimsSet().getExpirationTime().getTime();
+
+            HttpResult rotated = a.send("POST", "/admin/keys/rotate", headers("Authorization", TestServer.adminBasic()), null);
+            assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+            String newKid = rotated.json().get("active").asText();
+            assertThat(newKid).isNotEqualTo(oldKid);
+            assertThat(SignedJWT.parse(jwt(a, client)).getHeader().getKeyID()).isEqualTo(newKid);
+            long deadline = System.currentTimeMillis() + 1_000;
+            while (!SignedJWT.parse(jwt(b, client)).getHeader().getKeyID().equals(newKid)) {
+                assertThat(System.currentTimeMillis()).as("node B signs with the new key within 1 s").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            for (TestServer node : new TestServer[] {a, b}) {
+                JWKSet jwks = JWKSet.parse(node.get("/.well-known/jwks.json", null).body());
+                assertThat(jwks.getKeyByKeyId(oldKid)).as("old key still published").isNotNull();
+                assertThat(jwks.getKeyByKeyId(newKid)).isNotNull();
+                assertThat(node.send("POST", "/auth/introspect", headers("Authorization", basic(client, SECRET),
+                        "Content-Type", "application/x-www-form-urlencoded"), form("token", oldToken)).json()
+                        .get("active").asBoolean()).as("a token signed with the old key still works").isTrue();
+            }
+
+            // Once every token from before the rotation has expired, the old key leaves the JWKS.
+            Thread.sleep(Math.max(0, oldExpiry - System.currentTimeMillis()) + 1_100);
+            Map<Setting, String> raw = new EnumMap<>(Setting.class);
+            raw.put(Setting.DB_URL, url);
+            raw.put(Setting.KEY_SECRET, "key-secret-for-tests");
+            try (Database db = Database.open(Settings.from(raw))) {
+                new SigningKeys(new SigningKeyStore(db.jdbc()), new KeyEncryptor("key-secret-for-tests"), "RS256").retireUnused(0);
+            }
+            deadline = System.currentTimeMillis() + 1_500;
+            while (JWKSet.parse(b.get("/.well-known/jwks.json", null).body()).getKeyByKeyId(oldKid) != null) {
+                assertThat(System.currentTimeMillis()).as("old key leaves node B's JWKS").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            assertThat(JWKSet.parse(b.get("/.well-known/jwks.json", null).body()).getKeyByKeyId(newKid)).isNotNull();
+        }
+    }
+
+    @Test
+    void theKeysRotateCommandSwitchesARunningNode() throws Exception {
+        String url = TestDatabase.H2.freshUrl();
+        try (TestServer node = TestServer.start(url, Map.of())) {
+            String before = node.send("GET", "/admin/keys", headers("Authorization", TestServer.adminBasic()), null)
+                    .json().get("active").asText();
+            int code = dev.authbox.cli.CliAccess.run("keys", "rotate", "--db-url", url, "--key-secret", "key-secret-for-tests");
+            assertThat(code).isZero();
+            long deadline = System.currentTimeMillis() + 1_500;
+            while (node.send("GET", "/admin/keys", headers("Authorization", TestServer.adminBasic()), null)
+                    .json().get("active").asText().equals(before)) {
+                assertThat(System.currentTimeMillis()).as("node picks up the rotated key").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static String jwt(TestServer node, String client) {
+        HttpResult r = node.token(basic(client, SECRET), form("grant_type", "client_credentials"));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.json().get("access_token").asText();
+    }
+}
