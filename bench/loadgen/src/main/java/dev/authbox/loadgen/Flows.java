@@ -22,6 +22,17 @@ final class Flows {
         /** Judges a 2xx response: null when it is a success, else why not. May update the task's state. */
         abstract String check(Resp r);
 
+        /** Judges any response; by default non-2xx is an error and 2xx goes to {@link #check}. */
+        String judge(Resp r) {
+            if (r.status < 200 || r.status > 299) return "HTTP " + r.status + ": " + r.bodySnippet(200);
+            return check(r);
+        }
+
+        /** After a successful step: true when the iteration has another request to send (multi-step flows). */
+        boolean more() {
+            return false;
+        }
+
         /** Called after a failed request so the worker can continue (e.g. start a new refresh chain). */
         void recover(Transport.Conn conn) throws IOException {}
     }
@@ -56,10 +67,12 @@ final class Flows {
                 return new Introspect(o);
             case "refresh":
                 return new Refresh(o);
+            case "code":
+                return new Code(o);
             case "":
                 throw new IllegalArgumentException("--flow is required");
             default:
-                throw new IllegalArgumentException("unknown --flow " + flow + " (cc, get, introspect, refresh, password)");
+                throw new IllegalArgumentException("unknown --flow " + flow + " (cc, get, introspect, refresh, password, code)");
         }
     }
 
@@ -185,6 +198,114 @@ final class Flows {
                     current = newChain(conn);
                 }
             };
+        }
+    }
+
+    /**
+     * The whole Authorization Code flow with PKCE (S256), as a browser that is already signed in does
+     * it: GET the authorization endpoint with the SSO cookie (--cookie), expect a 302 to the redirect
+     * URI carrying a code and the state, then exchange the code at the token endpoint with the
+     * verifier (client_secret_basic). Both requests together are one iteration (one latency sample);
+     * each iteration uses a new verifier and state.
+     */
+    static final class Code implements Flow {
+        private final String auth;
+        private final String cookie;
+        private final String redirectUri;
+        private final String authorizePath;
+        private final String tokenPath;
+        private final String clientId;
+        private final String scope;
+        private final String extra;
+        private final java.security.SecureRandom random = new java.security.SecureRandom();
+
+        Code(Options o) {
+            clientId = o.required("client-id");
+            auth = Req.basic(clientId, o.required("client-secret"));
+            cookie = o.required("cookie");
+            redirectUri = o.required("redirect-uri");
+            authorizePath = o.path("authorize-path", "/auth/authorize");
+            tokenPath = tokenPath(o);
+            scope = o.str("scope", "");
+            extra = o.formTail("token-params");
+        }
+
+        private String random(int bytes) {
+            byte[] b = new byte[bytes];
+            random.nextBytes(b);
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        }
+
+        @Override
+        public Task newTask(Transport.Conn conn) {
+            return new Task() {
+                boolean authorizeNext = true;
+                String verifier;
+                String state;
+                String code;
+
+                @Override
+                Req request() {
+                    if (authorizeNext) {
+                        verifier = random(32);
+                        state = random(12);
+                        String challenge;
+                        try {
+                            challenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                                    java.security.MessageDigest.getInstance("SHA-256")
+                                            .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+                        } catch (java.security.NoSuchAlgorithmException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        return Req.get(authorizePath + "?response_type=code&client_id=" + enc(clientId)
+                                + "&redirect_uri=" + enc(redirectUri) + "&state=" + state
+                                + "&code_challenge=" + challenge + "&code_challenge_method=S256"
+                                + (scope.isEmpty() ? "" : "&scope=" + enc(scope)), cookie);
+                    }
+                    return Req.form(tokenPath, auth, "grant_type=authorization_code&code=" + enc(code)
+                            + "&redirect_uri=" + enc(redirectUri) + "&code_verifier=" + verifier + extra);
+                }
+
+                @Override
+                String judge(Resp r) {
+                    if (!authorizeNext) {
+                        authorizeNext = true; // whatever happens, the next iteration starts over
+                        return super.judge(r);
+                    }
+                    if (r.status != 302 && r.status != 303) return "authorize: HTTP " + r.status + " (not a redirect): " + r.bodySnippet(200);
+                    String loc = r.location;
+                    if (loc == null || !loc.startsWith(redirectUri))
+                        return "authorize: redirect to " + loc + ", not to the client (is the SSO cookie valid?)";
+                    String c = queryParam(loc, "code");
+                    if (c == null) return "authorize: redirect without a code: " + loc;
+                    if (!state.equals(queryParam(loc, "state"))) return "authorize: state mismatch: " + loc;
+                    code = c;
+                    authorizeNext = false;
+                    return null;
+                }
+
+                @Override
+                String check(Resp r) {
+                    return hasAccessToken(r);
+                }
+
+                @Override
+                boolean more() {
+                    return !authorizeNext;
+                }
+            };
+        }
+
+        static String queryParam(String url, String name) {
+            int q = url.indexOf('?');
+            if (q < 0) return null;
+            int end = url.indexOf('#');
+            for (String kv : url.substring(q + 1, end < 0 ? url.length() : end).split("&")) {
+                int eq = kv.indexOf('=');
+                String k = eq < 0 ? kv : kv.substring(0, eq);
+                if (k.equals(name)) return java.net.URLDecoder.decode(eq < 0 ? "" : kv.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+            return null;
         }
     }
 }

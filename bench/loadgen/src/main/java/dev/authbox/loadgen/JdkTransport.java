@@ -36,7 +36,9 @@ final class JdkTransport implements Transport {
                 try {
                     HttpResponse<byte[]> r = client.send(req.jdk(base, timeout), HttpResponse.BodyHandlers.ofByteArray());
                     byte[] b = r.body();
-                    return new Resp(r.statusCode(), b == null ? new byte[0] : b);
+                    Resp resp = new Resp(r.statusCode(), b == null ? new byte[0] : b);
+                    resp.location = r.headers().firstValue("location").orElse(null);
+                    return resp;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("interrupted");

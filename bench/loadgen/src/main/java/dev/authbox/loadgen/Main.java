@@ -267,12 +267,11 @@ public final class Main {
                     String error = null;
                     boolean ioError = false;
                     try {
-                        Resp r = conn.send(task.request());
-                        if (r.status < 200 || r.status > 299) {
-                            error = "HTTP " + r.status + ": " + r.bodySnippet(200);
-                        } else {
-                            error = task.check(r);
-                        }
+                        // One iteration: one request, or several for a multi-step flow (task.more()).
+                        do {
+                            Resp r = conn.send(task.request());
+                            error = task.judge(r);
+                        } while (error == null && task.more());
                     } catch (IOException | RuntimeException e) {
                         conn.reset();
                         error = describe(e);

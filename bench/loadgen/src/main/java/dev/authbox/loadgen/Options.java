@@ -7,10 +7,10 @@ import java.util.Map;
 /** Command-line options: {@code --name value} or {@code --name=value}. */
 final class Options {
     static final String USAGE = String.join("\n",
-            "usage: java -jar loadgen.jar --flow cc|get|introspect|refresh|password [options]",
+            "usage: java -jar loadgen.jar --flow cc|get|introspect|refresh|password|code [options]",
             "",
             "  --url URL                  server base URL (default http://127.0.0.1:8080)",
-            "  --flow NAME                cc | get | introspect | refresh | password",
+            "  --flow NAME                cc | get | introspect | refresh | password | code",
             "  --connections N            concurrent closed-loop workers, one connection each (default 16)",
             "  --warmup S                 seconds of unrecorded load first (default 3)",
             "  --duration S               seconds of recorded load (default 10)",
@@ -28,6 +28,10 @@ final class Options {
             "  --refresh-start FORM       refresh: form body of the request that starts each chain, instead of the",
             "                             password grant (e.g. a custom grant_type of a peer's bench script)",
             "  --timeout S                per-request timeout in seconds (default 30)",
+            "  --cookie COOKIE            code: Cookie header of a signed-in browser (e.g. authbox_sso=...)",
+            "  --redirect-uri URI         code: the client's registered redirect URI",
+            "  --authorize-path PATH      code: authorization endpoint (default /auth/authorize)",
+            "  --scope SCOPE              code: scope of the authorization request (e.g. openid)",
             "  --server-pid PID           report the server's CPU use (and the rest of the machine's) in the window",
             "  --http-client raw|jdk      raw = blocking HTTP/1.1 keep-alive sockets (default, low CPU);",
             "                             jdk = java.net.http.HttpClient (HTTP/1.1)",
@@ -64,7 +68,8 @@ final class Options {
                 case "client-id": case "client-secret": case "token-client-id": case "token-client-secret":
                 case "username": case "password": case "path": case "timeout": case "http-client": case "threads":
                 case "token-path": case "introspect-path": case "token-params": case "introspect-token-params":
-                case "refresh-start": case "server-pid":
+                case "refresh-start": case "server-pid": case "cookie": case "redirect-uri": case "authorize-path":
+                case "scope":
                     break;
                 default:
                     throw new IllegalArgumentException("unknown option --" + k);

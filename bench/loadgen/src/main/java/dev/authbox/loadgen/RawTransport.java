@@ -123,6 +123,7 @@ final class RawTransport implements Transport {
                 boolean keepAlive = statusLine.charAt(7) == '1';
                 long contentLength = -1;
                 boolean chunked = false;
+                String location = null;
                 String line;
                 while (!(line = readHeaderLine()).isEmpty()) {
                     int colon = line.indexOf(':');
@@ -132,6 +133,8 @@ final class RawTransport implements Transport {
                         contentLength = Long.parseLong(line.substring(colon + 1).trim());
                     } else if (name.equalsIgnoreCase("transfer-encoding")) {
                         chunked = line.substring(colon + 1).toLowerCase().contains("chunked");
+                    } else if (name.length() == 8 && name.equalsIgnoreCase("location")) {
+                        location = line.substring(colon + 1).trim();
                     } else if (name.equalsIgnoreCase("connection")) {
                         String v = line.substring(colon + 1).trim().toLowerCase();
                         if (v.contains("close")) keepAlive = false;
@@ -157,6 +160,7 @@ final class RawTransport implements Transport {
                 resp.status = status;
                 resp.body = body;
                 resp.bodyLen = len;
+                resp.location = location;
                 return resp;
             }
         }

@@ -29,8 +29,14 @@ final class Req {
     }
 
     static Req get(String path) {
+        return get(path, null);
+    }
+
+    /** A GET with a Cookie header (none when null). */
+    static Req get(String path, String cookie) {
         List<String[]> h = new ArrayList<>();
         h.add(new String[] {"Accept", "*/*"});
+        if (cookie != null) h.add(new String[] {"Cookie", cookie});
         return new Req("GET", path, h, null);
     }
 

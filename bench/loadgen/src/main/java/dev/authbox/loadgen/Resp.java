@@ -7,6 +7,7 @@ final class Resp {
     int status;
     byte[] body;
     int bodyLen;
+    String location; // the Location header, or null
 
     Resp() {}
 
