@@ -26,6 +26,7 @@ import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,7 @@ public final class HttpServer implements AutoCloseable {
     private static final long MAX_BODY_BYTES = 1_000_000;
 
     private final Javalin app;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     /** Where to listen; with a certificate and key (PEM files), HTTPS with HTTP/2 instead of plain HTTP. */
     public record Listen(String host, int port, String tlsCert, String tlsKey) {
@@ -66,6 +68,7 @@ public final class HttpServer implements AutoCloseable {
             }
             RoutesConfig routes = config.routes;
             routes.before(ctx -> {
+                inFlight.incrementAndGet();
                 ctx.attribute(TIMER_ATTRIBUTE, Timer.start(metrics));
                 ctx.header("X-Content-Type-Options", "nosniff");
                 if (ssl != null) {
@@ -78,6 +81,7 @@ public final class HttpServer implements AutoCloseable {
             routes.after(ctx -> {
                 Timer.Sample sample = ctx.attribute(TIMER_ATTRIBUTE);
                 if (sample != null) {
+                    inFlight.decrementAndGet();
                     var endpoint = ctx.endpoints().lastHttpEndpoint();
                     sample.stop(metrics.timer("authbox_http_requests", "method", ctx.method().name(),
                             "route", endpoint == null ? "unmatched" : endpoint.path, "status", Integer.toString(ctx.statusCode())));
@@ -116,8 +120,26 @@ public final class HttpServer implements AutoCloseable {
         return connector;
     }
 
+    /**
+     * Graceful stop (SIGTERM): stop accepting connections, let the requests in flight finish (up to
+     * ten seconds), then stop Jetty.
+     */
     @Override
     public void close() {
+        for (var connector : app.jettyServer().server().getConnectors()) {
+            if (connector instanceof ServerConnector c) {
+                c.close();
+            }
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         app.stop();
     }
 
