@@ -71,11 +71,13 @@ public final class Authbox implements AutoCloseable {
     private final Database database;
     private final HttpServer http;
     private final ScheduledExecutorService background;
+    private final TokenIssueStore tokenWrites;
 
-    private Authbox(Database database, HttpServer http, ScheduledExecutorService background) {
+    private Authbox(Database database, HttpServer http, ScheduledExecutorService background, TokenIssueStore tokenWrites) {
         this.database = database;
         this.http = http;
         this.background = background;
+        this.tokenWrites = tokenWrites;
     }
 
     public static Authbox start(Settings settings, PrintStream console) {
@@ -110,7 +112,8 @@ public final class Authbox implements AutoCloseable {
         }
         SigningKeys keys = new SigningKeys(new SigningKeyStore(jdbc), encryptor, settings.signingAlg());
         Sessions sessions = new Sessions(new SessionStore(jdbc), keys);
-        TokenGenerator tokens = new TokenGenerator(settings.issuer(), keys, new TokenIssueStore(jdbc));
+        TokenIssueStore tokenWrites = new TokenIssueStore(jdbc);
+        TokenGenerator tokens = new TokenGenerator(settings.issuer(), keys, tokenWrites);
         IdTokens idTokens = new IdTokens(settings.issuer(), keys);
         TokenResponder responder = new TokenResponder(tokens, idTokens);
         AuthCodeStore codes = new AuthCodeStore(jdbc);
@@ -158,7 +161,7 @@ public final class Authbox implements AutoCloseable {
                 new LogoutRoutes(ssoSessions, clientDirectory, userDirectory, keys, cookies, pages)::register));
         LOG.info("authbox listening on {}://{}:{} (issuer {}, database {}, crypto {})",
                 settings.tls() ? "https" : "http", settings.host(), http.port(), settings.issuer(), settings.redactedDbUrl(), crypto);
-        return new Authbox(database, http, background(keys));
+        return new Authbox(database, http, background(keys), tokenWrites);
     }
 
     /** Housekeeping on one daemon thread: noticing signing keys added by other nodes. */
@@ -193,6 +196,7 @@ public final class Authbox implements AutoCloseable {
     public void close() {
         background.shutdownNow();
         http.close();
+        tokenWrites.close();
         database.close();
     }
 }

@@ -37,6 +37,8 @@ public final class Database implements AutoCloseable {
             config.addDataSourceProperty("connectTimeout", "3");
             config.addDataSourceProperty("socketTimeout", "30");
             config.addDataSourceProperty("tcpKeepAlive", "true");
+            // Batched inserts (group commit of issued tokens) become one multi-row INSERT.
+            config.addDataSourceProperty("reWriteBatchedInserts", "true");
         }
         HikariDataSource ds;
         try {

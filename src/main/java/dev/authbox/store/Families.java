@@ -11,6 +11,10 @@ final class Families {
 
     /** Revokes the family on the caller's connection; returns the sessions it ended. */
     static List<SessionRecord> revoke(Connection c, String familyId, long now) throws SQLException {
+        // Lock the family's rows in one order, so concurrent revocations queue instead of deadlocking.
+        Jdbc.query(c, "SELECT token_hash FROM refresh_token WHERE family_id = ? ORDER BY token_hash FOR UPDATE",
+                rs -> rs.getString(1), familyId);
+        Jdbc.query(c, "SELECT id FROM auth_session WHERE family_id = ? ORDER BY id FOR UPDATE", rs -> rs.getString(1), familyId);
         Jdbc.update(c, "UPDATE refresh_token SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL", now, familyId);
         List<SessionRecord> open = Jdbc.query(c, "SELECT " + SessionStore.COLUMNS
                 + " FROM auth_session WHERE family_id = ? AND ended_at IS NULL", SessionStore::map, familyId);

@@ -41,8 +41,29 @@ public final class Jdbc {
         return withConnection(c -> update(c, sql, args));
     }
 
-    /** Runs the work in one transaction: committed when it returns, rolled back when it throws. */
+    /**
+     * Runs the work in one transaction: committed when it returns, rolled back when it throws. A
+     * transaction the database aborted to break a deadlock or a serialization conflict is run again
+     * (the work must only touch the database through {@code c}).
+     */
     public <T> T inTransaction(Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return transactionOnce(work);
+            } catch (StoreException e) {
+                if (attempt >= 3 || !(e.getCause() instanceof SQLException sql) || !retryable(sql)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean retryable(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return state.equals("40P01") || state.equals("40001");
+    }
+
+    private <T> T transactionOnce(Work<T> work) {
         return withConnection(c -> {
             c.setAutoCommit(false);
             try {
@@ -92,7 +113,7 @@ public final class Jdbc {
         return rs.wasNull() ? null : v;
     }
 
-    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+    static void bind(PreparedStatement ps, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
             if (args[i] instanceof String s && s.indexOf('\u0000') >= 0) {
                 // PostgreSQL cannot store NUL; refuse it the same way on every database.

@@ -279,12 +279,12 @@ class RevocationIntrospectionTest {
         long t0 = System.currentTimeMillis();
         for (String format : List.of("opaque", "jwt")) {
             String shortLived = TestServer.uniqueId("ri-1s-" + format);
-            flows.passwordClient(shortLived, secret, "{\"token_format\":\"" + format + "\",\"access_token_expiration\":1}");
+            flows.passwordClient(shortLived, secret, "{\"token_format\":\"" + format + "\",\"access_token_expiration\":2}");
             String token = flows.passwordTokens(shortLived, secret, user, password).get("access_token").asText();
             assertThat(active(token)).isTrue();
             tokens.add(token);
         }
-        OAuthFlows.sleepUntil(t0 + 2100);
+        OAuthFlows.sleepUntil(t0 + 3100);
         for (String token : tokens) {
             assertThat(flows.introspection(token)).as(token).isEqualTo(INACTIVE);
         }

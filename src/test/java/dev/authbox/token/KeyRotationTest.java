@@ -76,7 +76,7 @@ class KeyRotationTest {
                     .json().get("active").asText();
             int code = dev.authbox.cli.CliAccess.run("keys", "rotate", "--db-url", url, "--key-secret", "key-secret-for-tests");
             assertThat(code).isZero();
-            long deadline = System.currentTimeMillis() + 1_500;
+            long deadline = System.currentTimeMillis() + 3_000;
             while (node.send("GET", "/admin/keys", headers("Authorization", TestServer.adminBasic()), null)
                     .json().get("active").asText().equals(before)) {
                 assertThat(System.currentTimeMillis()).as("node picks up the rotated key").isLessThan(deadline);

@@ -1,0 +1,271 @@
+# Shared by bench/run.sh and bench/peers/*.sh (sourced, not run). Bash 4+.
+#
+# Each script sets SELF (its name for messages) before sourcing, then calls:
+#   bench_parse_args "$@"        common options (see bench_common_usage)
+#   bench_init                   work dir, loadgen build, cleanup trap (calls the script's own stop_all)
+#   bench_wait_ready PID URL     polls until 200, sets STARTUP_MS
+#   bench_flow NAME CONNS ARGS.. one loadgen run, appended to $WORK/runs.jsonl
+#   bench_na NAME REASON         a flow that is not available
+#   bench_write_results FILE JSON  merges JSON (an object) with the runs into FILE
+#   bench_print_table FILE       markdown report of a results file
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+CACHE_DIR=${BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/authbox-bench}
+HOST=127.0.0.1
+JAVA=${JAVA:-java}
+LOADGEN_JAVA=${LOADGEN_JAVA:-$JAVA}
+LOADGEN=$BENCH_DIR/loadgen/target/loadgen.jar
+if [ -x "$ROOT/mvnw" ]; then MVN=$ROOT/mvnw; else MVN=mvn; fi
+# The Argon2id cost every server is run at for the password row (Keycloak's default, OWASP's minimum).
+BENCH_ARGON2=${BENCH_ARGON2:-7168,5,1}
+IFS=, read -r ARGON2_M ARGON2_T ARGON2_P <<<"$BENCH_ARGON2"
+
+log() { echo "$SELF: $*" >&2; }
+die() { echo "$SELF: $*" >&2; exit 1; }
+rand() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+bench_common_usage() {
+    cat <<'EOF'
+  --smoke             quick check for CI: 1 s warm-up, 2 s measured, 16 connections only, short ceilings
+  --duration S        measured seconds per run (default 10)
+  --warmup S          unrecorded warm-up seconds per run (default 3)
+  --connections "N.." connection counts (default "16 64")
+  --port N            server port
+  --out FILE          results file (default bench/results/<date>-<name>.json; smoke runs: <date>-<name>-smoke.json)
+EOF
+}
+
+# Sets SMOKE WARMUP DURATION CONNECTIONS PORT OUT; unknown options go to EXTRA_ARGS for the script.
+bench_parse_args() {
+    SMOKE=false; WARMUP=; DURATION=; CONNECTIONS=; OUT=; EXTRA_ARGS=()
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --smoke) SMOKE=true ;;
+            --duration) DURATION=${2:?--duration needs a value}; shift ;;
+            --duration=*) DURATION=${1#*=} ;;
+            --warmup) WARMUP=${2:?--warmup needs a value}; shift ;;
+            --warmup=*) WARMUP=${1#*=} ;;
+            --connections) CONNECTIONS=${2:?--connections needs a value}; shift ;;
+            --connections=*) CONNECTIONS=${1#*=} ;;
+            --port) PORT=${2:?--port needs a value}; shift ;;
+            --port=*) PORT=${1#*=} ;;
+            --out) OUT=${2:?--out needs a value}; shift ;;
+            --out=*) OUT=${1#*=} ;;
+            *) EXTRA_ARGS+=("$1") ;;
+        esac
+        shift
+    done
+    if $SMOKE; then
+        WARMUP=${WARMUP:-1}; DURATION=${DURATION:-2}; CONNECTIONS=${CONNECTIONS:-16}
+    else
+        WARMUP=${WARMUP:-3}; DURATION=${DURATION:-10}; CONNECTIONS=${CONNECTIONS:-16 64}
+    fi
+}
+
+# Work dir, tools, loadgen. The script defines stop_all (stops its servers); the trap calls it.
+bench_init() {
+    command -v curl >/dev/null || die "curl is required"
+    command -v jq >/dev/null || die "jq is required (apt-get install jq)"
+    WORK=$(mktemp -d "${TMPDIR:-/tmp}/authbox-bench.XXXXXX")
+    : >"$WORK/runs.jsonl"
+    BAD=0
+    LOADGEN_PID=
+    BENCH_OK=false
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    mkdir -p "$CACHE_DIR"
+    if [ ! -f "$LOADGEN" ] || [ -n "$(find "$BENCH_DIR/loadgen/pom.xml" "$BENCH_DIR/loadgen/src" -newer "$LOADGEN" -print -quit)" ]; then
+        log "building the load generator ($MVN -q -f bench/loadgen/pom.xml package)"
+        "$MVN" -q -f "$BENCH_DIR/loadgen/pom.xml" package -DskipTests >"$WORK/loadgen-build.log" 2>&1 \
+            || { cat "$WORK/loadgen-build.log" >&2; die "the load generator did not build"; }
+        [ -f "$LOADGEN" ] || die "the build did not produce $LOADGEN"
+    fi
+}
+
+bench_cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if [ -n "${LOADGEN_PID:-}" ]; then
+        kill -TERM "$LOADGEN_PID" 2>/dev/null || true
+        wait "$LOADGEN_PID" 2>/dev/null || true
+    fi
+    if declare -F stop_all >/dev/null; then stop_all || true; fi
+    if ! $BENCH_OK && [ -n "${SERVER_LOG:-}" ] && [ -f "$SERVER_LOG" ]; then
+        echo "---- last 40 lines of $SERVER_LOG ----" >&2
+        tail -n 40 "$SERVER_LOG" >&2 || true
+    fi
+    if [ "${KEEP_WORK:-}" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+    exit "$rc"
+}
+
+# Stops a process (TERM, then KILL after 15 s) and waits for it. Only the pid given, never by name.
+bench_stop_pid() {
+    local pid=$1
+    [ -n "$pid" ] || return 0
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        if kill -0 "$pid" 2>/dev/null; then
+            log "pid $pid did not stop within 15 s, killing it"
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+bench_port_free() {
+    if (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; then
+        die "something already listens on $HOST:$1 (use --port)"
+    fi
+}
+
+# bench_wait_ready PID URL [START_MS] -> STARTUP_MS (launch to the first 200 from URL)
+bench_wait_ready() {
+    local pid=$1 url=$2 start=${3:-$(now_ms)} code deadline
+    deadline=$(( $(date +%s) + ${STARTUP_TIMEOUT:-180} ))
+    while :; do
+        kill -0 "$pid" 2>/dev/null || die "the server exited during startup"
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)
+        if [ "$code" = 200 ]; then
+            STARTUP_MS=$(( $(now_ms) - start ))
+            return 0
+        fi
+        [ "$(date +%s)" -lt "$deadline" ] || die "$url did not return 200 within ${STARTUP_TIMEOUT:-180} s (last: $code)"
+        sleep 0.02
+    done
+}
+
+# VmRSS of a process in MiB (one decimal).
+bench_rss_mib() {
+    awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo null
+}
+
+# curl wrapper for setup calls: bench_call WHAT EXPECTED_CODES_REGEX curl-args...; body in $WORK/call.out
+bench_call() {
+    local what=$1 expect=$2 code
+    shift 2
+    code=$(curl -s -o "$WORK/call.out" -w '%{http_code}' --max-time 60 "$@" || true)
+    if ! [[ "$code" =~ ^($expect)$ ]]; then
+        echo "$SELF: $what returned HTTP ${code:-none}:" >&2
+        head -c 2000 "$WORK/call.out" >&2 2>/dev/null || true; echo >&2
+        die "setup failed: $what"
+    fi
+}
+
+# Busy jiffies of the machine, and of one process (utime+stime).
+_machine_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+_proc_busy() {
+    if [ -n "$1" ] && [ -r "/proc/$1/stat" ]; then sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13; exit }'; else echo 0; fi
+}
+
+# With BENCH_WAIT_QUIET=S (seconds), waits up to S seconds until the rest of the machine (all but the
+# server) uses less than BENCH_QUIET_PCT (default 25) % of a core over 2 s, so that other work on a
+# shared machine does not skew a run. Each run records other_cpu_pct either way.
+bench_wait_quiet() {
+    local limit=${BENCH_WAIT_QUIET:-0} max=${BENCH_QUIET_PCT:-25} waited=0 m0 m1 p0 p1 other pid=${SERVER_CPU_PID:-$SERVER_PID}
+    [ "$limit" -gt 0 ] 2>/dev/null || return 0
+    while :; do
+        m0=$(_machine_busy); p0=$(_proc_busy "$pid"); sleep 2; m1=$(_machine_busy); p1=$(_proc_busy "$pid")
+        other=$(( ((m1 - m0) - (p1 - p0)) / 2 ))
+        [ "$other" -ge "$max" ] || return 0
+        if [ "$waited" -ge "$limit" ]; then
+            log "the machine is still busy ($other% of a core used by other processes); measuring anyway"
+            return 0
+        fi
+        [ "$waited" -gt 0 ] || log "waiting for the machine to be quiet ($other% of a core used by other processes)"
+        sleep 8; waited=$((waited + 10))
+    done
+}
+
+# bench_flow NAME CONNS LOADGEN_ARGS...  (server pid in SERVER_PID, must stay alive)
+bench_flow() {
+    local name=$1 c=$2 rc line
+    shift 2
+    bench_wait_quiet
+    log "$name, $c connections: ${WARMUP}s warm-up + ${DURATION}s"
+    # shellcheck disable=SC2086  # LOADGEN_OPTS is a list of flags
+    "$LOADGEN_JAVA" -XX:+UseSerialGC -Xms64m -Xmx512m -jar "$LOADGEN" --url "http://$HOST:$PORT" \
+        --connections "$c" --warmup "$WARMUP" --duration "$DURATION" --server-pid "${SERVER_CPU_PID:-$SERVER_PID}" \
+        "$@" ${LOADGEN_OPTS:-} \
+        >"$WORK/loadgen.out" 2>"$WORK/loadgen.err" </dev/null &
+    LOADGEN_PID=$!
+    rc=0
+    wait "$LOADGEN_PID" || rc=$?
+    LOADGEN_PID=
+    if [ "$rc" != 0 ]; then
+        cat "$WORK/loadgen.err" >&2
+        log "loadgen failed with exit code $rc ($name, $c connections)"
+        BAD=$((BAD + 1))
+        jq -nc --arg name "$name" --argjson c "$c" --arg err "$(tail -c 300 "$WORK/loadgen.err")" \
+            '{name: $name, connections: $c, failed: ("loadgen setup failed: " + $err), errors: null}' >>"$WORK/runs.jsonl"
+        return 0
+    fi
+    line=$(tail -n 1 "$WORK/loadgen.out")
+    kill -0 "$SERVER_PID" 2>/dev/null || die "the server died under load ($name)"
+    jq -c --arg name "$name" '{name: $name} + .' <<<"$line" >>"$WORK/runs.jsonl"
+    if [ "$(jq -r '.errors' <<<"$line")" != 0 ] || [ "$(jq -r '.requests' <<<"$line")" = 0 ]; then
+        log "$name, $c connections: $(jq -r '"\(.requests) successful requests, \(.errors) errors\(if .error_sample then ": " + .error_sample else "" end)"' <<<"$line")"
+        BAD=$((BAD + 1))
+    fi
+}
+
+bench_na() {
+    jq -nc --arg name "$1" --arg why "$2" '{name: $name, not_available: $why}' >>"$WORK/runs.jsonl"
+}
+
+bench_default_out() { # NAME
+    local suffix=
+    $SMOKE && suffix=-smoke
+    echo "$BENCH_DIR/results/$(date +%F)-$1$suffix.json"
+}
+
+bench_machine_json() {
+    jq -nc --arg cpu "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" \
+        --argjson cpus "$(nproc)" --arg kernel "$(uname -r)" \
+        --argjson mem_mib "$(awk '/^MemTotal:/ { printf "%d", $2 / 1024 }' /proc/meminfo)" \
+        --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
+        '{cpu: $cpu, cpus: $cpus, mem_mib: $mem_mib, kernel: $kernel, loadavg_at_end: $load,
+          note: "load generator on the same machine, sharing the cores"}'
+}
+
+# bench_write_results FILE JSON_OBJECT [CEILING_MAP]: JSON + {machine, runs: [...]}. CEILING_MAP is
+# {"<flow name>": {"what": "...", "per_s": N}}: those runs get .ceiling and .fraction_of_ceiling.
+bench_write_results() {
+    local file=$1 extra=$2 ceilings=${3:-'{}'}
+    mkdir -p "$(dirname "$file")"
+    jq -s --argjson extra "$extra" --argjson machine "$(bench_machine_json)" --argjson ceil "$ceilings" '
+        $extra + {machine: $machine, runs: map(
+            if (.rps != null) and ($ceil[.name].per_s // 0) > 0
+            then . + {ceiling: $ceil[.name], fraction_of_ceiling: ((.rps / $ceil[.name].per_s * 1000 | round) / 1000)}
+            else . end)}' "$WORK/runs.jsonl" >"$file.tmp"
+    mv "$file.tmp" "$file"
+}
+
+# Markdown report of one results file.
+bench_print_table() {
+    local file=$1
+    jq -r '
+      def num: if . == null then "-" else tostring end;
+      def pct: if . == null then "" else "\((. * 1000 | round) / 10)%" end;
+      "## \(.server)\(if .db then " (\(.db))" else "" end), \(.date)",
+      "",
+      "- \(.machine.cpus) CPUs (\(.machine.cpu)), load generator on the same machine; \(.warmup_s) s warm-up + \(.duration_s) s measured per run, closed loop",
+      (if .version then "- version: \(.version)" else empty end),
+      (if .server_java then "- server JVM: \(.server_java)" else empty end),
+      "- start-up to first 200: \(.startup_ms.fresh // "-") ms\(if .startup_ms.restart then " on a fresh database, \(.startup_ms.restart) ms on restart with the existing database" else "" end)",
+      "- RSS: \(.rss_mib.idle // "-") MiB idle, \(.rss_mib.after_load // "-") MiB after load",
+      (if .argon2id then "- Argon2id for the password row: m=\(.argon2id.memory_kib) KiB, t=\(.argon2id.iterations), p=\(.argon2id.parallelism)" else empty end),
+      (if .notes then (.notes[] | "- \(.)") else empty end),
+      "",
+      "| flow | connections | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | of ceiling | CPU % server / loadgen / other |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+      (.runs[] |
+        if .not_available then "| \(.name) | | not available: \(.not_available) | | | | | | | |"
+        elif .failed then "| \(.name) | \(.connections) | failed: \(.failed | .[0:120]) | | | | | | | |"
+        else "| \(.name) | \(.connections) | \(.rps) | \(.p50_ms | num) | \(.p90_ms | num) | \(.p99_ms | num) | \(.max_ms | num) | \(.errors) | \(.fraction_of_ceiling | pct)\(if .ceiling then " of \(.ceiling.per_s)/s \(.ceiling.what)" else "" end) | \(.server_cpu_pct | num) / \(.loadgen_cpu_pct | num) / \(.other_cpu_pct | num)\(if (.other_cpu_pct // 0) > 15 then " (noisy)" else "" end) |"
+        end)
+    ' "$file"
+}

@@ -1,0 +1,53 @@
+package dev.authbox.loadgen;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** CPU time from Linux's /proc, in clock ticks (USER_HZ, 100 on Linux): null/-1 where there is no /proc. */
+final class ProcStat {
+    private static final double HZ = 100.0;
+
+    private ProcStat() {}
+
+    /** {busy, total} jiffies of all CPUs ("cpu" line of /proc/stat); null when unreadable. */
+    static long[] machineJiffies() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+                if (!line.startsWith("cpu ")) continue;
+                String[] f = line.trim().split("\\s+");
+                long total = 0;
+                // user nice system idle iowait irq softirq steal (guest time is already in user)
+                for (int i = 1; i <= Math.min(8, f.length - 1); i++) total += Long.parseLong(f[i]);
+                long idle = Long.parseLong(f[4]) + (f.length > 5 ? Long.parseLong(f[5]) : 0);
+                return new long[] {total - idle, total};
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux
+        }
+        return null;
+    }
+
+    /** utime + stime of a process in jiffies, or -1. */
+    static long processJiffies(long pid) {
+        if (pid <= 0) return -1;
+        try {
+            String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            // after "pid (comm) ": state is field 3, utime 14, stime 15 -> indexes 11 and 12 here
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Busy % of one core over the window, from two machineJiffies samples. */
+    static Double pct(long[] a, long[] b, double seconds) {
+        if (a == null || b == null) return null;
+        return pct(b[0] - a[0], seconds);
+    }
+
+    static Double pct(long jiffies, double seconds) {
+        return Math.round(jiffies / HZ / seconds * 1000) / 10.0;
+    }
+}
