@@ -132,7 +132,7 @@ public final class Authbox implements AutoCloseable {
 
         new Bootstrap(clients, users, console).run(settings);
 
-        SsoSessions ssoSessions = new SsoSessions(new SsoSessionStore(jdbc), sessions, clientDirectory,
+        SsoSessions ssoSessions = new SsoSessions(new SsoSessionStore(jdbc), sessions, clientDirectory, refreshTokens,
                 settings.ssoSessionSeconds());
         Consents consents = new Consents(grants);
         AuthorizationRequestParser parser = new AuthorizationRequestParser(clientDirectory);

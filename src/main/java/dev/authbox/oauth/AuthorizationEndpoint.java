@@ -54,7 +54,7 @@ public final class AuthorizationEndpoint {
         long now = Instant.now().getEpochSecond();
         Optional<User> user = sso.flatMap(s -> users.find(s.userId())).filter(u -> !u.inactive());
         boolean loginNeeded = user.isEmpty() || req.prompt().contains("login")
-                || (req.maxAge() != null && now - sso.get().authTime() > req.maxAge());
+                || (req.maxAge() != null && (req.maxAge() == 0 || now - sso.get().authTime() > req.maxAge()));
         if (loginNeeded) {
             if (req.prompt().contains("none")) {
                 return error(req, "login_required", "the user is not signed in");
@@ -134,9 +134,15 @@ public final class AuthorizationEndpoint {
                 s.redirectUris(), s.audience());
     }
 
-    /** The authorization request as a local URL to resume at, without the prompt value just satisfied. */
+    /**
+     * The authorization request as a local URL to resume at, without what the next step satisfies:
+     * the prompt value, and after a sign-in the max_age (a sign-in that just happened meets any).
+     */
     private static String returnTo(AuthorizationRequest req, String satisfiedPrompt) {
         Map<String, String> params = new TreeMap<>(req.params());
+        if (satisfiedPrompt.equals("login")) {
+            params.remove("max_age");
+        }
         String prompt = params.remove("prompt");
         if (prompt != null) {
             String rest = String.join(" ", java.util.Arrays.stream(prompt.split(" "))

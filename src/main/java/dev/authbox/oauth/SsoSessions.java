@@ -3,6 +3,7 @@ package dev.authbox.oauth;
 import dev.authbox.resource.Client;
 import dev.authbox.resource.ClientDirectory;
 import dev.authbox.security.RandomTokens;
+import dev.authbox.store.RefreshTokenStore;
 import dev.authbox.store.SessionRecord;
 import dev.authbox.store.SsoSessionRecord;
 import dev.authbox.store.SsoSessionStore;
@@ -20,9 +21,12 @@ public final class SsoSessions {
     private final Sessions sessions;
     private final ClientDirectory clients;
     private final long lifetimeSeconds;
+    private final RefreshTokenStore refreshTokens;
 
-    public SsoSessions(SsoSessionStore store, Sessions sessions, ClientDirectory clients, long lifetimeSeconds) {
+    public SsoSessions(SsoSessionStore store, Sessions sessions, ClientDirectory clients, RefreshTokenStore refreshTokens,
+                       long lifetimeSeconds) {
         this.store = store;
+        this.refreshTokens = refreshTokens;
         this.sessions = sessions;
         this.clients = clients;
         this.lifetimeSeconds = lifetimeSeconds;
@@ -51,15 +55,26 @@ public final class SsoSessions {
     }
 
     /**
-     * Ends the SSO session and the token sessions it produced for first-party clients (third-party
-     * clients keep theirs: the user granted those apps access beyond this browser session).
+     * Ends the SSO session and what it produced for first-party clients: their token families
+     * (refresh tokens and every access token refreshed from them) and sessions. Third-party clients
+     * keep theirs: the user granted those apps access beyond this browser session.
      */
     public void end(SsoSessionRecord sso) {
-        store.end(sso.id(), Instant.now().getEpochSecond());
+        long now = Instant.now().getEpochSecond();
+        store.end(sso.id(), now);
+        for (String[] family : store.families(sso.id())) {
+            if (firstParty(family[1])) {
+                sessions.forget(refreshTokens.revokeFamily(family[0], now));
+            }
+        }
         for (SessionRecord s : store.openSessions(sso.id())) {
-            if (clients.find(s.clientId()).map(Client::firstParty).orElse(true)) {
+            if (firstParty(s.clientId())) {
                 sessions.end(s);
             }
         }
+    }
+
+    private boolean firstParty(String clientId) {
+        return clients.find(clientId).map(Client::firstParty).orElse(true);
     }
 }

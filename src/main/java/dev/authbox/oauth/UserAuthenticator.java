@@ -31,8 +31,10 @@ public final class UserAuthenticator {
             hasher.verifyDummy(password);
             throw OAuthException.invalidGrant(BAD_CREDENTIALS);
         }
-        throttle.check(login, address);
         Optional<User> user = users.findByLogin(login);
+        // Count failures per account, so its id and its email do not each get a full allowance.
+        String key = user.map(User::id).orElse(login);
+        throttle.check(key, address);
         boolean ok;
         if (user.isEmpty() || user.get().passwordHash() == null) {
             hasher.verifyDummy(password);
@@ -41,10 +43,10 @@ public final class UserAuthenticator {
             ok = hasher.verify(password, user.get().passwordHash());
         }
         if (!ok || user.get().inactive()) {
-            throttle.failed(login, address);
+            throttle.failed(key, address);
             throw OAuthException.invalidGrant(BAD_CREDENTIALS);
         }
-        throttle.succeeded(login);
+        throttle.succeeded(key);
         return user.get();
     }
 }

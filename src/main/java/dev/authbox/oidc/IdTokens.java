@@ -36,6 +36,9 @@ public final class IdTokens {
                 .issueTime(new Date(ctx.issuedAt() * 1000))
                 .expirationTime(new Date(ctx.expiresAt() * 1000))
                 .claim("auth_time", ctx.authTime())
+                // Every sign-in here is by password: one factor, authentication context class 1.
+                .claim("amr", java.util.List.of("pwd"))
+                .claim("acr", "1")
                 .claim("azp", ctx.clientId());
         ObjectNode claims = UserClaims.of(user, scopes);
         for (Iterator<Map.Entry<String, JsonNode>> it = claims.fields(); it.hasNext(); ) {

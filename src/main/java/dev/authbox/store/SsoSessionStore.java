@@ -28,6 +28,12 @@ public final class SsoSessionStore {
         jdbc.update("UPDATE sso_session SET ended_at = ? WHERE id = ? AND ended_at IS NULL", now, id);
     }
 
+    /** The clients and token families obtained through this SSO session (family then client, per row). */
+    public List<String[]> families(String ssoId) {
+        return jdbc.query("SELECT DISTINCT family_id, client_id FROM auth_session WHERE sso_id = ? AND family_id IS NOT NULL",
+                rs -> new String[] {rs.getString(1), rs.getString(2)}, ssoId);
+    }
+
     /** The open token sessions obtained through this SSO session. */
     public List<SessionRecord> openSessions(String ssoId) {
         return jdbc.query("SELECT " + SessionStore.COLUMNS + " FROM auth_session WHERE sso_id = ? AND ended_at IS NULL",
