@@ -1,11 +1,9 @@
 package dev.authbox.cli;
 
-import dev.authbox.config.ConfigException;
 import dev.authbox.config.Settings;
 import dev.authbox.security.CryptoProviders;
 import dev.authbox.store.Database;
 import dev.authbox.store.SigningKeyStore;
-import dev.authbox.store.StoreException;
 import dev.authbox.token.KeyEncryptor;
 import dev.authbox.token.SigningKeys;
 import java.util.concurrent.Callable;
@@ -37,7 +35,7 @@ final class KeysCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
+        return Failures.exitCode(() -> {
             Settings settings = SettingsOptions.load(spec.commandLine().getParseResult());
             CryptoProviders.install();
             try (Database db = Database.open(settings)) {
@@ -48,12 +46,6 @@ final class KeysCommand implements Callable<Integer> {
                         + String.join(", ", keys.currentKeyIds()));
             }
             return 0;
-        } catch (ConfigException e) {
-            System.err.println("authbox: configuration error: " + e.getMessage());
-            return 2;
-        } catch (StoreException e) {
-            System.err.println("authbox: database error: " + e.getMessage());
-            return 3;
-        }
+        });
     }
 }

@@ -1,13 +1,10 @@
 package dev.authbox.cli;
 
 import dev.authbox.Authbox;
-import dev.authbox.config.ConfigException;
 import dev.authbox.config.Settings;
-import dev.authbox.store.StoreException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParseResult;
 
 /**
  * {@code authbox serve}: starts a node. Its options are the settings ({@link SettingsOptions}), so
@@ -32,27 +29,19 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ParseResult parsed = spec.commandLine().getParseResult();
-        Settings settings;
-        try {
-            settings = SettingsOptions.load(parsed);
-        } catch (ConfigException e) {
-            System.err.println("authbox: configuration error: " + e.getMessage());
-            return 2;
-        }
-        long started = System.nanoTime();
-        Authbox node;
-        try {
-            node = Authbox.start(settings, System.out);
-        } catch (ConfigException e) {
-            System.err.println("authbox: configuration error: " + e.getMessage());
-            return 2;
-        } catch (StoreException e) {
-            System.err.println("authbox: database error: " + e.getMessage());
-            return 3;
-        }
-        System.out.printf("authbox ready on http://%s:%d in %d ms (issuer %s)%n", settings.host(), node.port(),
-                (System.nanoTime() - started) / 1_000_000, settings.issuer());
+        return Failures.exitCode(() -> {
+            Settings settings = SettingsOptions.load(spec.commandLine().getParseResult());
+            long started = System.nanoTime();
+            Authbox node = Authbox.start(settings, System.out);
+            System.out.printf("authbox ready on %s://%s:%d in %d ms (issuer %s)%n", settings.tls() ? "https" : "http",
+                    settings.host(), node.port(), (System.nanoTime() - started) / 1_000_000, settings.issuer());
+            awaitShutdown(node);
+            return 0;
+        });
+    }
+
+    /** Blocks until SIGTERM or Ctrl-C, whose hook stops the node gracefully. */
+    private static void awaitShutdown(Authbox node) {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
@@ -63,6 +52,5 @@ final class ServeCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return 0;
     }
 }

@@ -49,9 +49,7 @@ public final class AuthorizationCodeGrant implements GrantHandler {
     public TokenResponse handle(TokenRequest request, AuthenticatedClient authenticated) {
         Client client = authenticated.client();
         GrantSettings settings = client.settings(GrantTypes.AUTHORIZATION_CODE);
-        if (!authenticated.secretVerified() && Boolean.TRUE.equals(settings.secretRequired())) {
-            throw OAuthException.invalidClient("this client must authenticate with its secret", false);
-        }
+        authenticated.requireSecretIfRequired(settings);
         String code = request.required("code");
         String redirectUri = request.param("redirect_uri");
         String verifier = request.param("code_verifier");

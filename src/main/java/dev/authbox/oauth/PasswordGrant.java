@@ -29,9 +29,7 @@ public final class PasswordGrant implements GrantHandler {
     public TokenResponse handle(TokenRequest request, AuthenticatedClient authenticated) {
         var client = authenticated.client();
         GrantSettings settings = client.settings(GrantTypes.PASSWORD);
-        if (!authenticated.secretVerified() && Boolean.TRUE.equals(settings.secretRequired())) {
-            throw OAuthException.invalidClient("this client must authenticate with its secret", false);
-        }
+        authenticated.requireSecretIfRequired(settings);
         String username = request.required("username");
         String password = request.required("password");
         Set<String> scopes = Scopes.requested(request.param("scope"), client);

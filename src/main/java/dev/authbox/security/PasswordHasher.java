@@ -19,11 +19,10 @@ public final class PasswordHasher {
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
     private final Argon2Params params;
-    private final String dummyHash;
+    private volatile String dummyHash;
 
     public PasswordHasher(Argon2Params params) {
         this.params = params;
-        this.dummyHash = hash(RandomTokens.newToken());
     }
 
     public Argon2Params params() {
@@ -80,7 +79,13 @@ public final class PasswordHasher {
      * whether the account they were asked about exists.
      */
     public void verifyDummy(String password) {
-        verify(password == null ? "" : password, dummyHash);
+        String dummy = dummyHash;
+        if (dummy == null) {
+            // Made on first need rather than at start-up, where it would cost a whole hash.
+            dummy = hash(RandomTokens.newToken());
+            dummyHash = dummy;
+        }
+        verify(password == null ? "" : password, dummy);
     }
 
     private static byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
