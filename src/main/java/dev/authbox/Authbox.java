@@ -161,16 +161,20 @@ public final class Authbox implements AutoCloseable {
                 new LogoutRoutes(ssoSessions, clientDirectory, userDirectory, keys, cookies, pages)::register));
         LOG.info("authbox listening on {}://{}:{} (issuer {}, database {}, crypto {})",
                 settings.tls() ? "https" : "http", settings.host(), http.port(), settings.issuer(), settings.redactedDbUrl(), crypto);
-        return new Authbox(database, http, background(keys), tokenWrites);
+        return new Authbox(database, http, background(keys, hasher), tokenWrites);
     }
 
-    /** Housekeeping on one daemon thread: noticing signing keys added by other nodes. */
-    private static ScheduledExecutorService background(SigningKeys keys) {
+    /**
+     * Housekeeping on one daemon thread: preparing the dummy password hash (off the start-up path),
+     * noticing signing keys added by other nodes, retiring rotated-out keys.
+     */
+    private static ScheduledExecutorService background(SigningKeys keys, PasswordHasher hasher) {
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "authbox-background");
             t.setDaemon(true);
             return t;
         });
+        executor.execute(() -> hasher.verifyDummy(""));
         executor.scheduleWithFixedDelay(() -> {
             try {
                 keys.reloadIfChanged();
