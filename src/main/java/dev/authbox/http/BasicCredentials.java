@@ -15,11 +15,15 @@ public record BasicCredentials(String id, String secret) {
 
     /** Empty when the header is absent or is not Basic; MALFORMED when it is Basic but unreadable. */
     public static Optional<BasicCredentials> parse(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic", 0, 5)
+                || (authorization.length() > 5 && authorization.charAt(5) != ' ')) {
             return Optional.empty();
         }
+        if (authorization.substring(5).isBlank()) {
+            return Optional.of(MALFORMED);
+        }
         try {
-            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            String decoded = new String(Base64.getDecoder().decode(authorization.substring(5).trim()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             if (colon < 0) {
                 return Optional.of(MALFORMED);

@@ -23,6 +23,7 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
@@ -183,7 +184,18 @@ public final class HttpServer implements AutoCloseable {
             ctx.header("Retry-After", "2");
             failure(ctx, 503, "temporarily_unavailable", "transient", "the database is unavailable; retry shortly");
         });
+        routes.exception(HttpResponseException.class, (e, ctx) -> {
+            // Javalin's own refusals (a chunked body over the size limit, above all).
+            boolean tooLarge = e.getStatus() == 413;
+            failure(ctx, e.getStatus(), "invalid_request", tooLarge ? "too-costly" : "invalid",
+                    tooLarge ? new PayloadTooLargeException().getMessage() : "the request was refused");
+        });
         routes.exception(Exception.class, (e, ctx) -> {
+            if (causedByIo(e)) {
+                // The client sent a body that cannot be read (early EOF, broken chunking): its fault, not ours.
+                failure(ctx, 400, "invalid_request", "invalid", "the request body could not be read");
+                return;
+            }
             LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
             failure(ctx, 500, "server_error", "exception", "internal error");
         });
@@ -201,6 +213,15 @@ public final class HttpServer implements AutoCloseable {
         PayloadTooLargeException() {
             super("the request body is larger than " + MAX_BODY_BYTES + " bytes", null, false, false);
         }
+    }
+
+    private static boolean causedByIo(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isOAuthPath(Context ctx) {

@@ -26,12 +26,20 @@ public final class OAuthParams {
     public static Map<String, String> read(Context ctx) {
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
         if (type.startsWith("application/x-www-form-urlencoded")) {
-            return form(ctx.body());
+            return form(body(ctx));
         }
         if (type.startsWith("application/json")) {
             return json(ctx.bodyAsBytes());
         }
         throw OAuthException.invalidRequest("the body must be application/x-www-form-urlencoded or application/json");
+    }
+
+    /**
+     * The request body as text, which must be UTF-8: bytes that are not (say, Latin-1 sent raw)
+     * are refused rather than guessed at.
+     */
+    public static String body(Context ctx) {
+        return strictUtf8(ctx.bodyAsBytes(), "the body is not valid UTF-8");
     }
 
     /** A form body's parameters, each given once. */
@@ -44,6 +52,13 @@ public final class OAuthParams {
         Map<String, List<String>> params = new LinkedHashMap<>();
         if (encoded == null || encoded.isEmpty()) {
             return params;
+        }
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                // A form or query string is printable ASCII; anything else was meant to be %-encoded.
+                throw OAuthException.invalidRequest("raw character outside printable ASCII; %-encode it");
+            }
         }
         for (String pair : encoded.split("&")) {
             if (pair.isEmpty()) {
@@ -96,15 +111,44 @@ public final class OAuthParams {
         return params;
     }
 
+    /**
+     * Form-url-decoding that refuses what URLDecoder would let through or paper over: "%" not
+     * followed by two hex digits (URLDecoder reads "%+1"), and escapes that do not spell UTF-8
+     * (URLDecoder turns them into U+FFFD).
+     */
     private static String decode(String s) {
-        try {
-            String decoded = java.net.URLDecoder.decode(s, StandardCharsets.UTF_8);
-            if (decoded.indexOf('\uFFFD') >= 0) {
-                throw OAuthException.invalidRequest("the body is not valid UTF-8");
+        if (s.indexOf('%') < 0) {
+            return s.replace('+', ' ');
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+                int lo = hi >= 0 ? Character.digit(s.charAt(i + 2), 16) : -1;
+                if (lo < 0) {
+                    throw OAuthException.invalidRequest("the body has a broken %-encoding");
+                }
+                bytes.write(hi * 16 + lo);
+                i += 2;
+            } else if (c == '+') {
+                bytes.write(' ');
+            } else {
+                byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                bytes.write(encoded, 0, encoded.length);
             }
-            return decoded;
-        } catch (IllegalArgumentException e) {
-            throw OAuthException.invalidRequest("the body has a broken %-encoding");
+        }
+        return strictUtf8(bytes.toByteArray(), "a %-encoded value is not UTF-8");
+    }
+
+    private static String strictUtf8(byte[] bytes, String error) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw OAuthException.invalidRequest(error);
         }
     }
 }

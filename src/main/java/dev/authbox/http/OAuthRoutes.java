@@ -86,7 +86,7 @@ public final class OAuthRoutes {
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
         if (bearer == null && "POST".equals(ctx.method().name()) && type.startsWith("application/x-www-form-urlencoded")) {
             // RFC 6750 §2.2: the token may come in the form body instead.
-            bearer = OAuthParams.form(ctx.body()).get("access_token");
+            bearer = OAuthParams.form(OAuthParams.body(ctx)).get("access_token");
         }
         Responses.noStoreJson(ctx, 200, userInfo.claims(bearer));
     }

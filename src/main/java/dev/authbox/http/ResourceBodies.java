@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.authbox.resource.BadRequestException;
 import dev.authbox.resource.Json;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -24,7 +25,11 @@ public final class ResourceBodies {
         try {
             node = yaml ? Json.readYaml(ctx.bodyAsBytes()) : Json.JSON.readTree(ctx.bodyAsBytes());
         } catch (JacksonException e) {
-            throw new BadRequestException("the body is not valid " + (yaml ? "YAML" : "JSON") + ": " + e.getOriginalMessage());
+            String detail = e.getOriginalMessage() == null || e.getOriginalMessage().contains("Exception")
+                    ? "malformed or wrongly encoded" : e.getOriginalMessage();
+            throw new BadRequestException("the body is not valid " + (yaml ? "YAML" : "JSON") + ": " + detail);
+        } catch (HttpResponseException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new BadRequestException("the body cannot be read as " + (yaml ? "YAML" : "JSON"));
         }

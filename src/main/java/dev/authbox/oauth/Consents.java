@@ -33,7 +33,9 @@ public final class Consents {
         ObjectNode grant = Json.JSON.createObjectNode();
         grant.putObject("user").put("id", userId).put("resourceType", "User");
         grant.putObject("client").put("id", clientId).put("resourceType", "Client");
-        grant.put("scope", String.join(" ", all));
+        if (!all.isEmpty()) {
+            grant.put("scope", String.join(" ", all));
+        }
         if (id == null) {
             grants.create(grant);
         } else {

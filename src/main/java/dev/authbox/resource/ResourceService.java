@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * is hashed with Argon2id on write and never stored or returned in the clear.
  */
 public final class ResourceService {
-    public static final Pattern ID = Pattern.compile("[A-Za-z0-9._~@-]{1,128}");
+    /** Ids that are safe in a URL path segment; "." and ".." are not (clients normalise them away). */
+    public static final Pattern ID = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9._~@-]{1,128}");
 
     private final ResourceKind kind;
     private final DocumentTable table;

@@ -22,7 +22,11 @@ public final class Jdbc {
         T run(Connection c) throws SQLException;
     }
 
+    /** After a failure to reach the database, calls fail at once for this long instead of each waiting out the pool. */
+    private static final long FAIL_FAST_NANOS = 1_000_000_000L;
+
     private final DataSource dataSource;
+    private volatile long unavailableUntil = System.nanoTime();
 
     public Jdbc(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -80,10 +84,17 @@ public final class Jdbc {
     }
 
     public <T> T withConnection(Work<T> work) {
+        if (System.nanoTime() - unavailableUntil < 0) {
+            throw new StoreUnavailableException("database unavailable (a moment ago); retry shortly", null);
+        }
         try (Connection c = dataSource.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
-            throw translate(e);
+            StoreException translated = translate(e);
+            if (translated instanceof StoreUnavailableException) {
+                unavailableUntil = System.nanoTime() + FAIL_FAST_NANOS;
+            }
+            throw translated;
         }
     }
 

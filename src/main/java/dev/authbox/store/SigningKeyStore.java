@@ -4,6 +4,9 @@ import java.util.List;
 
 /** Signing keys shared by every node. */
 public final class SigningKeyStore {
+    /** Keys not rotated out first (a rotation may happen within the second its predecessor was made), then newest. */
+    private static final String NEWEST_FIRST = "CASE WHEN superseded_at IS NULL THEN 0 ELSE 1 END, created_at DESC, kid";
+
     private final Jdbc jdbc;
 
     public SigningKeyStore(Jdbc jdbc) {
@@ -13,14 +16,14 @@ public final class SigningKeyStore {
     /** Every key not yet retired, newest first. */
     public List<SigningKeyRecord> current() {
         return jdbc.query("SELECT kid, alg, public_jwk, private_key, created_at, retired_at FROM signing_key"
-                        + " WHERE retired_at IS NULL ORDER BY created_at DESC, kid",
+                        + " WHERE retired_at IS NULL ORDER BY " + NEWEST_FIRST,
                 rs -> new SigningKeyRecord(rs.getString("kid"), rs.getString("alg"), rs.getString("public_jwk"),
                         rs.getString("private_key"), rs.getLong("created_at"), Jdbc.nullableLong(rs, "retired_at")));
     }
 
     /** The ids of the current keys, newest first: a cheap check for changes made by other nodes. */
     public List<String> currentKids() {
-        return jdbc.query("SELECT kid FROM signing_key WHERE retired_at IS NULL ORDER BY created_at DESC, kid",
+        return jdbc.query("SELECT kid FROM signing_key WHERE retired_at IS NULL ORDER BY " + NEWEST_FIRST,
                 rs -> rs.getString(1));
     }
 

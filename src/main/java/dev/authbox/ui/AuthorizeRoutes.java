@@ -92,7 +92,7 @@ public final class AuthorizeRoutes {
                 if (!type.startsWith("application/x-www-form-urlencoded")) {
                     throw AuthorizationError.page("a POST to the authorization endpoint must be a form");
                 }
-                return OAuthParams.multi(ctx.body());
+                return OAuthParams.multi(OAuthParams.body(ctx));
             }
             return OAuthParams.multi(ctx.queryString());
         } catch (OAuthException e) {

@@ -51,7 +51,7 @@ public final class ConsentRoutes {
         routes.post("/auth/grant", ctx -> {
             Map<String, String> form;
             try {
-                form = OAuthParams.form(ctx.body());
+                form = OAuthParams.form(OAuthParams.body(ctx));
             } catch (OAuthException e) {
                 pages.message(ctx, 400, "Cannot continue", "The form was malformed: " + e.description(), true);
                 return;

@@ -46,7 +46,7 @@ public final class LoginRoutes {
     private void submit(Context ctx) {
         Map<String, String> form;
         try {
-            form = OAuthParams.form(ctx.body());
+            form = OAuthParams.form(OAuthParams.body(ctx));
         } catch (OAuthException e) {
             pages.message(ctx, 400, "Cannot sign in", "The form was malformed: " + e.description(), true);
             return;

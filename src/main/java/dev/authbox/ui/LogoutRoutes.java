@@ -53,7 +53,7 @@ public final class LogoutRoutes {
         boolean post = "POST".equals(ctx.method().name());
         try {
             String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
-            params = OAuthParams.form(post && type.startsWith("application/x-www-form-urlencoded") ? ctx.body() : ctx.queryString());
+            params = OAuthParams.form(post && type.startsWith("application/x-www-form-urlencoded") ? OAuthParams.body(ctx) : ctx.queryString());
         } catch (OAuthException e) {
             pages.message(ctx, 400, "Cannot sign out", e.description(), true);
             return;

@@ -59,7 +59,7 @@ class KeyRotationTest {
             try (Database db = Database.open(Settings.from(raw))) {
                 new SigningKeys(new SigningKeyStore(db.jdbc()), new KeyEncryptor("key-secret-for-tests"), "RS256").retireUnused(0);
             }
-            deadline = System.currentTimeMillis() + 1_500;
+            deadline = System.currentTimeMillis() + 3_000;
             while (JWKSet.parse(b.get("/.well-known/jwks.json", null).body()).getKeyByKeyId(oldKid) != null) {
                 assertThat(System.currentTimeMillis()).as("old key leaves node B's JWKS").isLessThan(deadline);
                 Thread.sleep(50);
