@@ -162,13 +162,17 @@ _proc_busy() {
 }
 
 # With BENCH_WAIT_QUIET=S (seconds), waits up to S seconds until the rest of the machine (all but the
-# server) uses less than BENCH_QUIET_PCT (default 25) % of a core over 2 s, so that other work on a
+# server and its database) uses less than BENCH_QUIET_PCT (default 25) % of a core over 2 s, so that other work on a
 # shared machine does not skew a run. Each run records other_cpu_pct either way.
+# The processes whose CPU is the server's: SERVER_CPU_PID (default SERVER_PID) and EXTRA_CPU_PIDS (its database).
+bench_server_pids() { echo "${SERVER_CPU_PID:-${SERVER_PID:-}} ${EXTRA_CPU_PIDS:-}" | xargs; }
+_pids_busy() { local p sum=0; for p in $(bench_server_pids); do sum=$(( sum + $(_proc_busy "$p") )); done; echo "$sum"; }
+
 bench_wait_quiet() {
-    local limit=${BENCH_WAIT_QUIET:-0} max=${BENCH_QUIET_PCT:-25} waited=0 m0 m1 p0 p1 other pid=${SERVER_CPU_PID:-$SERVER_PID}
+    local limit=${BENCH_WAIT_QUIET:-0} max=${BENCH_QUIET_PCT:-25} waited=0 m0 m1 p0 p1 other
     [ "$limit" -gt 0 ] 2>/dev/null || return 0
     while :; do
-        m0=$(_machine_busy); p0=$(_proc_busy "$pid"); sleep 2; m1=$(_machine_busy); p1=$(_proc_busy "$pid")
+        m0=$(_machine_busy); p0=$(_pids_busy); sleep 2; m1=$(_machine_busy); p1=$(_pids_busy)
         other=$(( ((m1 - m0) - (p1 - p0)) / 2 ))
         [ "$other" -ge "$max" ] || return 0
         if [ "$waited" -ge "$limit" ]; then
@@ -188,7 +192,7 @@ bench_flow() {
     log "$name, $c connections: ${WARMUP}s warm-up + ${DURATION}s"
     # shellcheck disable=SC2086  # LOADGEN_OPTS is a list of flags
     "$LOADGEN_JAVA" -XX:+UseSerialGC -Xms64m -Xmx512m -jar "$LOADGEN" --url "http://$HOST:$PORT" \
-        --connections "$c" --warmup "$WARMUP" --duration "$DURATION" --server-pid "${SERVER_CPU_PID:-$SERVER_PID}" \
+        --connections "$c" --warmup "$WARMUP" --duration "$DURATION" --server-pid "$(bench_server_pids | tr ' ' ,)" \
         "$@" ${LOADGEN_OPTS:-} \
         >"$WORK/loadgen.out" 2>"$WORK/loadgen.err" </dev/null &
     LOADGEN_PID=$!

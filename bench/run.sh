@@ -101,8 +101,8 @@ SERVER_JAVA_VERSION=$("$JAVA" -version 2>&1 | head -n 1)
 # --- ceilings -----------------------------------------------------------------------------------
 CEILINGS_JSON=null
 if $CEILINGS; then
-    if $SMOKE; then c_args=(--warmup 0.2 --duration 0.5 --argon2-duration 0.5 --threads 1)
-    else c_args=(--warmup 1 --duration 3); fi
+    if $SMOKE; then c_args=(--warmup 0.2 --duration 0.5 --argon2-duration 0.5 --threads 1 --repeat 1)
+    else c_args=(--warmup 1 --duration 2 --argon2-duration 3 --repeat 2); fi
     bench_wait_quiet
     log "measuring ceilings (signatures/s, Argon2id m=$ARGON2_M t=$ARGON2_T p=$ARGON2_P hashes/s)"
     "$JAVA" -cp "$LOADGEN" dev.authbox.loadgen.Ceilings --argon2 "$BENCH_ARGON2" "${c_args[@]}" \
@@ -181,6 +181,13 @@ start_server
 STARTUP_RESTART=$STARTUP_MS
 log "up in $STARTUP_RESTART ms on restart with the existing database"
 
+if [ "$DB" = postgres ]; then
+    # PostgreSQL's processes work for the server: count their CPU as the server's (the postmaster and
+    # its children, which include the backends of the server's connection pool). Other clients of
+    # the same PostgreSQL are counted too.
+    pm=$(head -n 1 "$(psql -h 127.0.0.1 -U postgres -d test -qAt -c 'show data_directory' 2>/dev/null)/postmaster.pid" 2>/dev/null || true)
+    [ -z "$pm" ] || EXTRA_CPU_PIDS="$pm $(pgrep -P "$pm" | xargs)"
+fi
 sleep 1
 RSS_IDLE=$(bench_rss_mib "$SERVER_PID")
 

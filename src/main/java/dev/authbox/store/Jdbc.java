@@ -77,9 +77,9 @@ public final class Jdbc {
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c, e);
                 throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
+            // No need to restore auto-commit: the pool resets it when the connection goes back, and
+            // doing it here would mask the real failure when the connection has just died.
         });
     }
 
@@ -147,7 +147,9 @@ public final class Jdbc {
         if (state.equals("23505") || state.equals("23001")) {
             return new DuplicateKeyException("duplicate key", e);
         }
-        if (e instanceof SQLTransientConnectionException || state.startsWith("08") || state.equals("57P01")
+        boolean closedUnderUs = state.isEmpty() && String.valueOf(e.getMessage()).contains("Connection is closed");
+        if (e instanceof SQLTransientConnectionException || e instanceof java.sql.SQLNonTransientConnectionException
+                || e instanceof java.sql.SQLRecoverableException || closedUnderUs || state.startsWith("08") || state.equals("57P01")
                 || state.equals("57P02") || state.equals("57P03") || state.equals("53300")) {
             return new StoreUnavailableException("database unavailable: " + e.getMessage(), e);
         }

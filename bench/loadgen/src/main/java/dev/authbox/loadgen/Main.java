@@ -112,15 +112,15 @@ public final class Main {
         endNs = measureStartNs + (long) (duration * 1e9);
         go.countDown();
 
-        long serverPid = o.integer("server-pid", 0, 0);
+        long[] serverPids = ProcStat.pids(o.str("server-pid", ""));
         sleepUntil(measureStartNs);
         long cpu0 = processCpuNs();
         long[] machine0 = ProcStat.machineJiffies();
-        long server0 = ProcStat.processJiffies(serverPid);
+        long server0 = ProcStat.processJiffies(serverPids);
         sleepUntil(endNs);
         long cpu1 = processCpuNs();
         long[] machine1 = ProcStat.machineJiffies();
-        long server1 = ProcStat.processJiffies(serverPid);
+        long server1 = ProcStat.processJiffies(serverPids);
 
         long joinDeadline = endNs + TimeUnit.MILLISECONDS.toNanos(timeoutMs) + TimeUnit.SECONDS.toNanos(5);
         int stuck = 0;
@@ -169,7 +169,7 @@ public final class Main {
         // CPU use of the whole machine, of the server (--server-pid) and of everything else during the
         // measured window, in % of one core: "other" above a few % means the numbers are disturbed.
         Double machinePct = ProcStat.pct(machine0, machine1, duration);
-        Double serverPct = serverPid > 0 && server0 >= 0 && server1 >= 0 ? ProcStat.pct(server1 - server0, duration) : null;
+        Double serverPct = serverPids.length > 0 && server0 >= 0 && server1 >= 0 ? ProcStat.pct(server1 - server0, duration) : null;
         out.put("machine_cpu_pct", machinePct);
         out.put("server_cpu_pct", serverPct);
         out.put("other_cpu_pct", machinePct == null || serverPct == null || loadgenPct == null ? null

@@ -10,6 +10,36 @@ final class ProcStat {
 
     private ProcStat() {}
 
+    /** PIDs from "1,2 3": empty when none. */
+    static long[] pids(String list) {
+        String t = list.trim();
+        if (t.isEmpty()) return new long[0];
+        String[] parts = t.split("[,\\s]+");
+        long[] out = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Long.parseLong(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--server-pid must be process ids: " + list);
+            }
+        }
+        return out;
+    }
+
+    /** Sum of utime + stime of the processes that still exist, or -1 when none does. */
+    static long processJiffies(long[] pids) {
+        long sum = 0;
+        boolean any = false;
+        for (long p : pids) {
+            long j = processJiffies(p);
+            if (j >= 0) {
+                sum += j;
+                any = true;
+            }
+        }
+        return any ? sum : -1;
+    }
+
     /** {busy, total} jiffies of all CPUs ("cpu" line of /proc/stat); null when unreadable. */
     static long[] machineJiffies() {
         try {
