@@ -58,6 +58,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -81,10 +83,12 @@ public final class Authbox implements AutoCloseable {
     }
 
     public static Authbox start(Settings settings, PrintStream console) {
-        String crypto = CryptoProviders.install();
+        // Start-up work that does not depend on each other runs side by side: loading the native
+        // crypto library, opening the database.
+        CompletableFuture<String> crypto = CompletableFuture.supplyAsync(CryptoProviders::install);
         Database database = Database.open(settings);
         try {
-            return wire(settings, database, console, crypto);
+            return wire(settings, database, console, joined(crypto));
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -105,6 +109,8 @@ public final class Authbox implements AutoCloseable {
                 List.of("user_id", "client_id")));
         ResourceService users = ResourceService.users(userTable, hasher, userDirectory::invalidate);
 
+        // The bootstrap clients and users (Argon2id hashing) are written while the keys load.
+        CompletableFuture<Void> bootstrapped = CompletableFuture.runAsync(() -> new Bootstrap(clients, users, console).run(settings));
         KeyEncryptor encryptor = new KeyEncryptor(settings.keySecret());
         if (!encryptor.encrypts()) {
             LOG.warn("*** AUTHBOX_KEY_SECRET is not set: private signing keys are stored UNENCRYPTED in the database. "
@@ -130,7 +136,6 @@ public final class Authbox implements AutoCloseable {
                 new RefreshTokenGrant(refreshTokens, tokens, responder, userDirectory, sessions)));
         ApiAuthenticator apiAuthenticator = new ApiAuthenticator(clientDirectory, secretVerifier, sessions, settings.adminId());
 
-        new Bootstrap(clients, users, console).run(settings);
 
         SsoSessions ssoSessions = new SsoSessions(new SsoSessionStore(jdbc), sessions, clientDirectory, refreshTokens,
                 settings.ssoSessionSeconds());
@@ -147,6 +152,7 @@ public final class Authbox implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
 
+        joined(bootstrapped);
         Discovery discovery = new Discovery(settings.issuer(), tokenEndpoint.grantTypes(), settings.signingAlg());
         HttpServer http = new HttpServer(new HttpServer.Listen(settings.host(), settings.port(), settings.tlsCert(),
                 settings.tlsKey()), metrics, List.of(
@@ -162,6 +168,15 @@ public final class Authbox implements AutoCloseable {
         LOG.info("authbox listening on {}://{}:{} (issuer {}, database {}, crypto {})",
                 settings.tls() ? "https" : "http", settings.host(), http.port(), settings.issuer(), settings.redactedDbUrl(), crypto);
         return new Authbox(database, http, background(keys, hasher), tokenWrites);
+    }
+
+    /** The result of start-up work done on another thread, failing with its own exception. */
+    private static <T> T joined(CompletableFuture<T> work) {
+        try {
+            return work.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /**
