@@ -33,13 +33,15 @@ bench_common_usage() {
   --warmup S          unrecorded warm-up seconds per run (default 3)
   --connections "N.." connection counts (default "16 64")
   --port N            server port
+  --warmup-pass S     before measuring anything, run every flow once for S s at the first connection
+                      count, unrecorded, so that the JIT has compiled all hot paths (default 10; smoke 0)
   --out FILE          results file (default bench/results/<date>-<name>.json; smoke runs: <date>-<name>-smoke.json)
 EOF
 }
 
 # Sets SMOKE WARMUP DURATION CONNECTIONS PORT OUT; unknown options go to EXTRA_ARGS for the script.
 bench_parse_args() {
-    SMOKE=false; WARMUP=; DURATION=; CONNECTIONS=; OUT=; EXTRA_ARGS=()
+    SMOKE=false; WARMUP=; DURATION=; CONNECTIONS=; OUT=; WARMUP_PASS=; EXTRA_ARGS=()
     while [ $# -gt 0 ]; do
         case "$1" in
             --smoke) SMOKE=true ;;
@@ -51,6 +53,8 @@ bench_parse_args() {
             --connections=*) CONNECTIONS=${1#*=} ;;
             --port) PORT=${2:?--port needs a value}; shift ;;
             --port=*) PORT=${1#*=} ;;
+            --warmup-pass) WARMUP_PASS=${2:?--warmup-pass needs a value}; shift ;;
+            --warmup-pass=*) WARMUP_PASS=${1#*=} ;;
             --out) OUT=${2:?--out needs a value}; shift ;;
             --out=*) OUT=${1#*=} ;;
             *) EXTRA_ARGS+=("$1") ;;
@@ -58,10 +62,11 @@ bench_parse_args() {
         shift
     done
     if $SMOKE; then
-        WARMUP=${WARMUP:-1}; DURATION=${DURATION:-2}; CONNECTIONS=${CONNECTIONS:-16}
+        WARMUP=${WARMUP:-1}; DURATION=${DURATION:-2}; CONNECTIONS=${CONNECTIONS:-16}; WARMUP_PASS=${WARMUP_PASS:-0}
     else
-        WARMUP=${WARMUP:-3}; DURATION=${DURATION:-10}; CONNECTIONS=${CONNECTIONS:-16 64}
+        WARMUP=${WARMUP:-3}; DURATION=${DURATION:-10}; CONNECTIONS=${CONNECTIONS:-16 64}; WARMUP_PASS=${WARMUP_PASS:-10}
     fi
+    WARMING=false
 }
 
 # Work dir, tools, loadgen. The script defines stop_all (stops its servers); the trap calls it.
@@ -127,7 +132,11 @@ bench_wait_ready() {
     local pid=$1 url=$2 start=${3:-$(now_ms)} code deadline
     deadline=$(( $(date +%s) + ${STARTUP_TIMEOUT:-180} ))
     while :; do
-        kill -0 "$pid" 2>/dev/null || die "the server exited during startup"
+        if ! kill -0 "$pid" 2>/dev/null; then
+            local rc=0
+            wait "$pid" 2>/dev/null || rc=$?
+            die "the server exited during startup (exit code $rc)"
+        fi
         code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)
         if [ "$code" = 200 ]; then
             STARTUP_MS=$(( $(now_ms) - start ))
@@ -188,6 +197,17 @@ bench_wait_quiet() {
 bench_flow() {
     local name=$1 c=$2 rc line
     shift 2
+    if $WARMING; then # the warm-up pass: first connection count only, output discarded
+        [ "$c" = "${CONNECTIONS%% *}" ] || return 0
+        log "warm-up pass: $name, $c connections, ${WARMUP_PASS}s"
+        "$LOADGEN_JAVA" -XX:+UseSerialGC -Xms64m -Xmx512m -jar "$LOADGEN" --url "http://$HOST:$PORT" \
+            --connections "$c" --warmup 0 --duration "$WARMUP_PASS" "$@" >/dev/null 2>"$WORK/loadgen.err" </dev/null &
+        LOADGEN_PID=$!
+        wait "$LOADGEN_PID" || log "warm-up pass of $name failed: $(tail -c 300 "$WORK/loadgen.err")"
+        LOADGEN_PID=
+        kill -0 "$SERVER_PID" 2>/dev/null || die "the server died under load ($name, warm-up pass)"
+        return 0
+    fi
     bench_wait_quiet
     log "$name, $c connections: ${WARMUP}s warm-up + ${DURATION}s"
     # shellcheck disable=SC2086  # LOADGEN_OPTS is a list of flags
@@ -216,7 +236,16 @@ bench_flow() {
     fi
 }
 
+# Runs the function named $1 (the script's flows) once as the warm-up pass (see --warmup-pass).
+bench_warmup_pass() {
+    [ "${WARMUP_PASS:-0}" != 0 ] || return 0
+    WARMING=true
+    "$1"
+    WARMING=false
+}
+
 bench_na() {
+    $WARMING && return 0
     jq -nc --arg name "$1" --arg why "$2" '{name: $name, not_available: $why}' >>"$WORK/runs.jsonl"
 }
 
@@ -256,7 +285,7 @@ bench_print_table() {
       def pct: if . == null then "" else "\((. * 1000 | round) / 10)%" end;
       "## \(.server)\(if .db then " (\(.db))" else "" end), \(.date)",
       "",
-      "- \(.machine.cpus) CPUs (\(.machine.cpu)), load generator on the same machine; \(.warmup_s) s warm-up + \(.duration_s) s measured per run, closed loop",
+      "- \(.machine.cpus) CPUs (\(.machine.cpu)), load generator on the same machine; \(.warmup_s) s warm-up + \(.duration_s) s measured per run, closed loop\(if (.warmup_pass_s // 0) > 0 then ", after a warm-up pass of \(.warmup_pass_s) s per flow" else "" end)",
       (if .version then "- version: \(.version)" else empty end),
       (if .server_java then "- server JVM: \(.server_java)" else empty end),
       "- start-up to first 200: \(.startup_ms.fresh // "-") ms\(if .startup_ms.restart then " on a fresh database, \(.startup_ms.restart) ms on restart with the existing database" else "" end)",

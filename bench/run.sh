@@ -194,16 +194,6 @@ RSS_IDLE=$(bench_rss_mib "$SERVER_PID")
 # --- flows --------------------------------------------------------------------------------------
 basic=(--client-secret "$SECRET")
 user=(--username "$USER_EMAIL" --password "$USER_PASSWORD")
-for c in $CONNECTIONS; do bench_flow cc-opaque "$c" --flow cc --client-id cc-opaque "${basic[@]}"; done
-for c in $CONNECTIONS; do bench_flow cc-jwt "$c" --flow cc --client-id cc-jwt "${basic[@]}"; done
-for c in $CONNECTIONS; do bench_flow password "$c" --flow password --client-id pw "${basic[@]}" "${user[@]}"; done
-for c in $CONNECTIONS; do bench_flow refresh "$c" --flow refresh --client-id pw "${basic[@]}" "${user[@]}"; done
-for kind in opaque jwt; do
-    for c in $CONNECTIONS; do
-        bench_flow "introspect-$kind" "$c" --flow introspect --client-id rs "${basic[@]}" \
-            --token-client-id "cc-$kind" --token-client-secret "$SECRET"
-    done
-done
 # code-flow: sign in once through the login page (CSRF cookie + form), then every iteration is
 # authorize (with the SSO cookie, 302 with a code) + token exchange with the PKCE verifier.
 sso_login() {
@@ -217,19 +207,33 @@ sso_login() {
     SSO_COOKIE=$(awk '$6 == "authbox_sso" { print $6 "=" $7 }' "$jar")
     [ -n "$SSO_COOKIE" ] || { echo "POST /auth/login: HTTP $code and no authbox_sso cookie"; return 1; }
 }
-if [ "$CODE" = 404 ]; then
-    bench_na code-flow "GET /auth/authorize answers 404: the authorization code grant does not exist yet"
-elif sso_login >"$WORK/sso.err"; then
-    for c in $CONNECTIONS; do
-        bench_flow code-flow "$c" --flow code --client-id web "${basic[@]}" --cookie "$SSO_COOKIE" \
-            --redirect-uri "$REDIRECT_URI" --scope openid
+flows() {
+    for c in $CONNECTIONS; do bench_flow cc-opaque "$c" --flow cc --client-id cc-opaque "${basic[@]}"; done
+    for c in $CONNECTIONS; do bench_flow cc-jwt "$c" --flow cc --client-id cc-jwt "${basic[@]}"; done
+    for c in $CONNECTIONS; do bench_flow password "$c" --flow password --client-id pw "${basic[@]}" "${user[@]}"; done
+    for c in $CONNECTIONS; do bench_flow refresh "$c" --flow refresh --client-id pw "${basic[@]}" "${user[@]}"; done
+    for kind in opaque jwt; do
+        for c in $CONNECTIONS; do
+            bench_flow "introspect-$kind" "$c" --flow introspect --client-id rs "${basic[@]}" \
+                --token-client-id "cc-$kind" --token-client-secret "$SECRET"
+        done
     done
-else
-    bench_na code-flow "could not sign in through the login page: $(cat "$WORK/sso.err")"
-    BAD=$((BAD + 1))
-fi
-for c in $CONNECTIONS; do bench_flow jwks "$c" --flow get --path /.well-known/jwks.json; done
-for c in $CONNECTIONS; do bench_flow discovery "$c" --flow get --path /.well-known/openid-configuration; done
+    if [ "$CODE" = 404 ]; then
+        bench_na code-flow "GET /auth/authorize answers 404: the authorization code grant does not exist yet"
+    elif sso_login >"$WORK/sso.err"; then
+        for c in $CONNECTIONS; do
+            bench_flow code-flow "$c" --flow code --client-id web "${basic[@]}" --cookie "$SSO_COOKIE" \
+                --redirect-uri "$REDIRECT_URI" --scope openid
+        done
+    else
+        bench_na code-flow "could not sign in through the login page: $(cat "$WORK/sso.err")"
+        $WARMING || BAD=$((BAD + 1))
+    fi
+    for c in $CONNECTIONS; do bench_flow jwks "$c" --flow get --path /.well-known/jwks.json; done
+    for c in $CONNECTIONS; do bench_flow discovery "$c" --flow get --path /.well-known/openid-configuration; done
+}
+bench_warmup_pass flows
+flows
 RSS_AFTER=$(bench_rss_mib "$SERVER_PID")
 stop_all
 
@@ -249,13 +253,13 @@ if [ "$CEILINGS_JSON" != null ]; then
 fi
 EXTRA=$(jq -n --arg db "$DB" --arg date "$(date -Iseconds)" --arg version "$VERSION" \
     --arg java "$SERVER_JAVA_VERSION" --arg opts "$SERVER_JAVA_OPTS" --arg crypto "$CRYPTO" \
-    --argjson warmup "$WARMUP" --argjson duration "$DURATION" --arg conns "$CONNECTIONS" \
+    --argjson warmup "$WARMUP" --argjson duration "$DURATION" --arg conns "$CONNECTIONS" --argjson pass "$WARMUP_PASS" \
     --argjson fresh "$STARTUP_FRESH" --argjson restart "$STARTUP_RESTART" \
     --argjson idle "$RSS_IDLE" --argjson after "$RSS_AFTER" --argjson ceilings "$CEILINGS_JSON" \
     --argjson m "$ARGON2_M" --argjson t "$ARGON2_T" --argjson p "$ARGON2_P" '
     {server: "authbox", db: $db, date: $date, version: $version,
      server_java: ($java + " " + $opts), crypto: $crypto, smoke: '"$SMOKE"',
-     warmup_s: $warmup, duration_s: $duration, connections: ($conns | split(" ") | map(tonumber)),
+     warmup_s: $warmup, duration_s: $duration, warmup_pass_s: $pass, connections: ($conns | split(" ") | map(tonumber)),
      startup_ms: {fresh: $fresh, restart: $restart}, rss_mib: {idle: $idle, after_load: $after},
      argon2id: {memory_kib: $m, iterations: $t, parallelism: $p}, ceilings: $ceilings}')
 bench_write_results "$OUT" "$EXTRA" "$CEILING_MAP"
@@ -281,7 +285,7 @@ FAILED=$BAD
 
 # --- peers --------------------------------------------------------------------------------------
 if $PEERS; then
-    peer_args=(--warmup "$WARMUP" --duration "$DURATION" --connections "$CONNECTIONS")
+    peer_args=(--warmup "$WARMUP" --duration "$DURATION" --connections "$CONNECTIONS" --warmup-pass "$WARMUP_PASS")
     $SMOKE && peer_args+=(--smoke)
     FILES=("$OUT")
     for peer in keycloak node-oidc-provider; do

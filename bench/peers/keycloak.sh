@@ -151,28 +151,32 @@ P=/realms/$REALM/protocol/openid-connect
 paths=(--token-path "$P/token" --introspect-path "$P/token/introspect")
 basic=(--client-secret "$SECRET")
 user=(--username bench --password "$USER_PASSWORD")
-bench_na cc-opaque "Keycloak issues only JWT access tokens"
-for c in $CONNECTIONS; do bench_flow cc-jwt "$c" --flow cc --client-id cc-jwt "${basic[@]}" "${paths[@]}"; done
-for c in $CONNECTIONS; do bench_flow password "$c" --flow password --client-id pw "${basic[@]}" "${user[@]}" "${paths[@]}"; done
-for c in $CONNECTIONS; do bench_flow refresh "$c" --flow refresh --client-id pw "${basic[@]}" "${user[@]}" "${paths[@]}"; done
-bench_na introspect-opaque "Keycloak issues only JWT access tokens"
-for c in $CONNECTIONS; do
-    bench_flow introspect-jwt "$c" --flow introspect --client-id rs "${basic[@]}" \
-        --token-client-id cc-jwt --token-client-secret "$SECRET" "${paths[@]}"
-done
-bench_na code-flow "not driven by the harness (needs a login page interaction)"
-for c in $CONNECTIONS; do bench_flow jwks "$c" --flow get --path "$P/certs"; done
-for c in $CONNECTIONS; do bench_flow discovery "$c" --flow get --path "/realms/$REALM/.well-known/openid-configuration"; done
+flows() {
+    bench_na cc-opaque "Keycloak issues only JWT access tokens"
+    for c in $CONNECTIONS; do bench_flow cc-jwt "$c" --flow cc --client-id cc-jwt "${basic[@]}" "${paths[@]}"; done
+    for c in $CONNECTIONS; do bench_flow password "$c" --flow password --client-id pw "${basic[@]}" "${user[@]}" "${paths[@]}"; done
+    for c in $CONNECTIONS; do bench_flow refresh "$c" --flow refresh --client-id pw "${basic[@]}" "${user[@]}" "${paths[@]}"; done
+    bench_na introspect-opaque "Keycloak issues only JWT access tokens"
+    for c in $CONNECTIONS; do
+        bench_flow introspect-jwt "$c" --flow introspect --client-id rs "${basic[@]}" \
+            --token-client-id cc-jwt --token-client-secret "$SECRET" "${paths[@]}"
+    done
+    bench_na code-flow "not driven by the harness (needs a login page interaction)"
+    for c in $CONNECTIONS; do bench_flow jwks "$c" --flow get --path "$P/certs"; done
+    for c in $CONNECTIONS; do bench_flow discovery "$c" --flow get --path "/realms/$REALM/.well-known/openid-configuration"; done
+}
+bench_warmup_pass flows
+flows
 RSS_AFTER=$(bench_rss_mib "$JPID")
 stop_all
 
 EXTRA=$(jq -n --arg date "$(date -Iseconds)" --arg version "Keycloak $VER" \
     --arg java "$("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1) ${JAVA_OPTS_KC_HEAP:--Xms64m -Xmx512m (kc.sh default)}" \
-    --argjson warmup "$WARMUP" --argjson duration "$DURATION" --arg conns "$CONNECTIONS" \
+    --argjson warmup "$WARMUP" --argjson duration "$DURATION" --arg conns "$CONNECTIONS" --argjson pass "$WARMUP_PASS" \
     --argjson fresh "$STARTUP_FRESH" --argjson restart "$STARTUP_RESTART" \
     --argjson idle "$RSS_IDLE" --argjson after "$RSS_AFTER" --argjson hash "$HASH" '
     {server: "keycloak", db: "dev-file", date: $date, version: $version, server_java: $java, smoke: '"$SMOKE"',
-     warmup_s: $warmup, duration_s: $duration, connections: ($conns | split(" ") | map(tonumber)),
+     warmup_s: $warmup, duration_s: $duration, warmup_pass_s: $pass, connections: ($conns | split(" ") | map(tonumber)),
      startup_ms: {fresh: $fresh, restart: $restart}, rss_mib: {idle: $idle, after_load: $after},
      argon2id: (if $hash then {memory_kib: $hash.memory_kib, iterations: $hash.iterations, parallelism: $hash.parallelism,
                 algorithm: "\($hash.algorithm) \($hash.type // "")"} else null end),

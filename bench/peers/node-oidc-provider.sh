@@ -61,29 +61,33 @@ RSS_IDLE=$(bench_rss_mib "$SERVER_PID")
 # --- flows ------------------------------------------------------------------------------------
 paths=(--token-path /token --introspect-path /token/introspection)
 basic=(--client-secret "$SECRET")
-for c in $CONNECTIONS; do bench_flow cc-opaque "$c" --flow cc --client-id cc-opaque "${basic[@]}" "${paths[@]}"; done
-for c in $CONNECTIONS; do bench_flow cc-jwt "$c" --flow cc --client-id cc-jwt "${basic[@]}" "${paths[@]}"; done
-bench_na password "oidc-provider has no password grant"
-for c in $CONNECTIONS; do
-    bench_flow refresh "$c" --flow refresh --client-id rt "${basic[@]}" "${paths[@]}" \
-        --refresh-start grant_type=urn:authbox:bench:seed
-done
-for c in $CONNECTIONS; do
-    bench_flow introspect-opaque "$c" --flow introspect --client-id rs "${basic[@]}" \
-        --token-client-id cc-opaque --token-client-secret "$SECRET" "${paths[@]}"
-done
-bench_na introspect-jwt "oidc-provider rejects introspection of structured (JWT) tokens"
-bench_na code-flow "not driven by the harness (needs a login interaction)"
-for c in $CONNECTIONS; do bench_flow jwks "$c" --flow get --path /jwks; done
-for c in $CONNECTIONS; do bench_flow discovery "$c" --flow get --path /.well-known/openid-configuration; done
+flows() {
+    for c in $CONNECTIONS; do bench_flow cc-opaque "$c" --flow cc --client-id cc-opaque "${basic[@]}" "${paths[@]}"; done
+    for c in $CONNECTIONS; do bench_flow cc-jwt "$c" --flow cc --client-id cc-jwt "${basic[@]}" "${paths[@]}"; done
+    bench_na password "oidc-provider has no password grant"
+    for c in $CONNECTIONS; do
+        bench_flow refresh "$c" --flow refresh --client-id rt "${basic[@]}" "${paths[@]}" \
+            --refresh-start grant_type=urn:authbox:bench:seed
+    done
+    for c in $CONNECTIONS; do
+        bench_flow introspect-opaque "$c" --flow introspect --client-id rs "${basic[@]}" \
+            --token-client-id cc-opaque --token-client-secret "$SECRET" "${paths[@]}"
+    done
+    bench_na introspect-jwt "oidc-provider rejects introspection of structured (JWT) tokens"
+    bench_na code-flow "not driven by the harness (needs a login interaction)"
+    for c in $CONNECTIONS; do bench_flow jwks "$c" --flow get --path /jwks; done
+    for c in $CONNECTIONS; do bench_flow discovery "$c" --flow get --path /.well-known/openid-configuration; done
+}
+bench_warmup_pass flows
+flows
 RSS_AFTER=$(bench_rss_mib "$SERVER_PID")
 stop_all
 
 EXTRA=$(jq -n --arg date "$(date -Iseconds)" --arg version "oidc-provider $have, node $("$NODE" --version)" \
-    --argjson warmup "$WARMUP" --argjson duration "$DURATION" --arg conns "$CONNECTIONS" \
+    --argjson warmup "$WARMUP" --argjson duration "$DURATION" --arg conns "$CONNECTIONS" --argjson pass "$WARMUP_PASS" \
     --argjson fresh "$STARTUP_FRESH" --argjson idle "$RSS_IDLE" --argjson after "$RSS_AFTER" '
     {server: "node-oidc-provider", db: "in-memory", date: $date, version: $version, smoke: '"$SMOKE"',
-     warmup_s: $warmup, duration_s: $duration, connections: ($conns | split(" ") | map(tonumber)),
+     warmup_s: $warmup, duration_s: $duration, warmup_pass_s: $pass, connections: ($conns | split(" ") | map(tonumber)),
      startup_ms: {fresh: $fresh, restart: null}, rss_mib: {idle: $idle, after_load: $after},
      notes: ["in-memory adapter: nothing is persisted (a restart loses every token)",
              "RS256 JWT access tokens via resource indicators (urn:bench:jwt), opaque for urn:bench:opaque",

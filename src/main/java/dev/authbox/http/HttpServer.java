@@ -96,6 +96,12 @@ public final class HttpServer implements AutoCloseable {
         } else {
             app.start(listen.host(), listen.port());
         }
+        for (var connector : app.jettyServer().server().getConnectors()) {
+            if (connector instanceof ServerConnector c) {
+                // Idle keep-alive connections are closed after 30 s, so idle clients cannot pin resources.
+                c.setIdleTimeout(30_000);
+            }
+        }
     }
 
     public int port() {
