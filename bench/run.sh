@@ -240,15 +240,15 @@ stop_all
 # --- results ------------------------------------------------------------------------------------
 CEILING_MAP='{}'
 if [ "$CEILINGS_JSON" != null ]; then
-    case "$CRYPTO" in *orretto*|*ACCP*|*AWS-LC*) rs_key=RS256_accp; rs_what="RS256 signatures/s (ACCP, the server's provider)" ;;
-                      *) rs_key=RS256_jdk; rs_what="RS256 signatures/s (JDK provider)" ;; esac
+    case "$CRYPTO" in *orretto*|*ACCP*|*AWS-LC*) rs_key=RS256_accp; rs_what="RS256 signatures/s, ACCP (the server's provider)" ;;
+                      *) rs_key=RS256_jdk; rs_what="RS256 signatures/s, JDK provider" ;; esac
     CEILING_MAP=$(jq -c --arg k "$rs_key" --arg w "$rs_what" '
         def best(o): (o["2"] // o["1"]);
         def thr(o): (if o["2"] then "2 threads" else "1 thread" end);
         {} + (if .signatures_per_s[$k] then {"cc-jwt": {what: ($w + ", " + thr(.signatures_per_s[$k])), per_s: best(.signatures_per_s[$k])},
-                 "code-flow": {what: ("half the " + $w + ", " + thr(.signatures_per_s[$k]) + ": a JWT access token and an ID token"),
+                 "code-flow": {what: ("half of " + $w + ", " + thr(.signatures_per_s[$k]) + " (access token + ID token)"),
                                per_s: (best(.signatures_per_s[$k]) / 2 | floor)}} else {} end)
-           + {"password": {what: ("Argon2id hashes/s (Bouncy Castle, the server'"'"'s, " + thr(.argon2id_per_s.bouncycastle) + ")"),
+           + {"password": {what: ("Argon2id hashes/s, Bouncy Castle, " + thr(.argon2id_per_s.bouncycastle)),
                            per_s: best(.argon2id_per_s.bouncycastle)}}' <<<"$CEILINGS_JSON")
 fi
 EXTRA=$(jq -n --arg db "$DB" --arg date "$(date -Iseconds)" --arg version "$VERSION" \
