@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -15,7 +17,8 @@ import javax.crypto.spec.SecretKeySpec;
  * The memo key binds the owner, the owner's version and a keyed MAC of the presented secret: a new
  * version (secret changed, client edited or deleted) misses the memo at once, and the memo itself
  * holds nothing an attacker could test guesses against without this process's random MAC key.
- * Failures are never remembered, so every wrong guess costs a full hash.
+ * Failures are never remembered, so every wrong guess costs a full hash; identical checks running
+ * at the same moment share one.
  */
 public final class SecretVerifier {
     private final PasswordHasher hasher;
@@ -24,6 +27,8 @@ public final class SecretVerifier {
             .maximumSize(10_000)
             .expireAfterAccess(Duration.ofMinutes(10))
             .build();
+    /** Checks under way, so a burst of identical first requests pays one hash, not one each. */
+    private final ConcurrentHashMap<String, CompletableFuture<Boolean>> inFlight = new ConcurrentHashMap<>();
 
     public SecretVerifier(PasswordHasher hasher) {
         this.hasher = hasher;
@@ -37,11 +42,24 @@ public final class SecretVerifier {
         if (verified.getIfPresent(key) != null) {
             return true;
         }
-        boolean ok = hasher.verify(presented, storedHash);
-        if (ok) {
-            verified.put(key, Boolean.TRUE);
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        CompletableFuture<Boolean> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            return running.join();
         }
-        return ok;
+        try {
+            boolean ok = hasher.verify(presented, storedHash);
+            if (ok) {
+                verified.put(key, Boolean.TRUE);
+            }
+            mine.complete(ok);
+            return ok;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
+        }
     }
 
     private String mac(String presented) {
