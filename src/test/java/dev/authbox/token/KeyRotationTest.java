@@ -30,7 +30,6 @@ class KeyRotationTest {
             a.clientCredentialsClient(client, SECRET, "{\"token_format\":\"jwt\",\"access_token_expiration\":5}");
             String oldToken = jwt(a, client);
             String oldKid = SignedJWT.parse(oldToken).getHeader().getKeyID();
-            long oldExpiry = SignedJWT.parse(oldToken).getJWTClaimsSet().getExpirationTime().getTime();
 
             HttpResult rotated = a.send("POST", "/admin/keys/rotate", headers("Authorization", TestServer.adminBasic()), null);
             assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
@@ -51,8 +50,10 @@ class KeyRotationTest {
                         .get("active").asBoolean()).as("a token signed with the old key still works").isTrue();
             }
 
-            // Once every token from before the rotation has expired, the old key leaves the JWKS.
-            Thread.sleep(Math.max(0, oldExpiry - System.currentTimeMillis()) + 1_100);
+            // Once every token from before the rotation has expired, the old key leaves the JWKS. Times are
+            // whole seconds, so tokens issued in the rotation's own second count as "before" too: wait
+            // for the last token of this test to expire.
+            Thread.sleep(Math.max(0, lastExpiry - System.currentTimeMillis()) + 1_100);
             Map<Setting, String> raw = new EnumMap<>(Setting.class);
             raw.put(Setting.DB_URL, url);
             raw.put(Setting.KEY_SECRET, "key-secret-for-tests");
@@ -85,9 +86,13 @@ class KeyRotationTest {
         }
     }
 
-    private static String jwt(TestServer node, String client) {
+    private long lastExpiry;
+
+    private String jwt(TestServer node, String client) throws java.text.ParseException {
         HttpResult r = node.token(basic(client, SECRET), form("grant_type", "client_credentials"));
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        return r.json().get("access_token").asText();
+        String token = r.json().get("access_token").asText();
+        lastExpiry = Math.max(lastExpiry, SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime().getTime());
+        return token;
     }
 }
