@@ -35,13 +35,15 @@ bench_common_usage() {
   --port N            server port
   --warmup-pass S     before measuring anything, run every flow once for S s at the first connection
                       count, unrecorded, so that the JIT has compiled all hot paths (default 10; smoke 0)
+  --only "NAME.."     run only these flows (e.g. "refresh cc-jwt"), to measure one change quickly;
+                      the results file is then <date>-<name>-partial.json
   --out FILE          results file (default bench/results/<date>-<name>.json; smoke runs: <date>-<name>-smoke.json)
 EOF
 }
 
 # Sets SMOKE WARMUP DURATION CONNECTIONS PORT OUT; unknown options go to EXTRA_ARGS for the script.
 bench_parse_args() {
-    SMOKE=false; WARMUP=; DURATION=; CONNECTIONS=; OUT=; WARMUP_PASS=; EXTRA_ARGS=()
+    SMOKE=false; WARMUP=; DURATION=; CONNECTIONS=; OUT=; WARMUP_PASS=; ONLY=; EXTRA_ARGS=()
     while [ $# -gt 0 ]; do
         case "$1" in
             --smoke) SMOKE=true ;;
@@ -55,6 +57,8 @@ bench_parse_args() {
             --port=*) PORT=${1#*=} ;;
             --warmup-pass) WARMUP_PASS=${2:?--warmup-pass needs a value}; shift ;;
             --warmup-pass=*) WARMUP_PASS=${1#*=} ;;
+            --only) ONLY=${2:?--only needs a value}; shift ;;
+            --only=*) ONLY=${1#*=} ;;
             --out) OUT=${2:?--out needs a value}; shift ;;
             --out=*) OUT=${1#*=} ;;
             *) EXTRA_ARGS+=("$1") ;;
@@ -197,6 +201,7 @@ bench_wait_quiet() {
 bench_flow() {
     local name=$1 c=$2 rc line
     shift 2
+    bench_selected "$name" || return 0
     if $WARMING; then # the warm-up pass: first connection count only, output discarded
         [ "$c" = "${CONNECTIONS%% *}" ] || return 0
         log "warm-up pass: $name, $c connections, ${WARMUP_PASS}s"
@@ -244,14 +249,21 @@ bench_warmup_pass() {
     WARMING=false
 }
 
+# True when --only is unset or names this flow.
+bench_selected() {
+    [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]
+}
+
 bench_na() {
     $WARMING && return 0
+    bench_selected "$1" || return 0
     jq -nc --arg name "$1" --arg why "$2" '{name: $name, not_available: $why}' >>"$WORK/runs.jsonl"
 }
 
 bench_default_out() { # NAME
     local suffix=
     $SMOKE && suffix=-smoke
+    [ -z "$ONLY" ] || suffix=$suffix-partial
     echo "$BENCH_DIR/results/$(date +%F)-$1$suffix.json"
 }
 

@@ -101,7 +101,7 @@ public final class Authbox implements AutoCloseable {
         SecretVerifier secretVerifier = new SecretVerifier(hasher);
 
         DocumentTable clientTable = new DocumentTable(jdbc, "client", "secret_hash", List.of());
-        DocumentTable userTable = new DocumentTable(jdbc, "app_user", "password_hash", List.of("email"));
+        DocumentTable userTable = new DocumentTable(jdbc, "app_user", "password_hash", List.of("email", "inactive"));
         ClientDirectory clientDirectory = new ClientDirectory(clientTable);
         ResourceService clients = ResourceService.clients(clientTable, hasher, clientDirectory::invalidate);
         UserDirectory userDirectory = new UserDirectory(userTable);
@@ -123,7 +123,7 @@ public final class Authbox implements AutoCloseable {
         IdTokens idTokens = new IdTokens(settings.issuer(), keys);
         TokenResponder responder = new TokenResponder(tokens, idTokens);
         AuthCodeStore codes = new AuthCodeStore(jdbc);
-        RefreshTokenStore refreshTokens = new RefreshTokenStore(jdbc);
+        RefreshTokenStore refreshTokens = new RefreshTokenStore(jdbc, database.postgres());
         LoginThrottle throttle = new LoginThrottle(new LoginFailureStore(jdbc), settings.loginMaxFailures(),
                 settings.loginWindowSeconds());
 

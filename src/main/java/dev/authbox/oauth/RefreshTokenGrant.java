@@ -13,6 +13,10 @@ import dev.authbox.token.Sessions;
 import dev.authbox.token.TokenGenerator;
 import dev.authbox.token.TokenGrant;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -53,9 +57,66 @@ public final class RefreshTokenGrant implements GrantHandler {
         Client client = authenticated.client();
         String presented = request.required("refresh_token");
         String requestedScope = request.param("scope");
+        String tokenHash = RandomTokens.sha256(presented);
+        if (requestedScope == null || requestedScope.isEmpty()) {
+            Optional<TokenResponse> done = uniformSettings(client).flatMap(u -> rotateAtOnce(client, tokenHash, u));
+            if (done.isPresent()) {
+                return done.get();
+            }
+        }
+        return rotateChecked(client, tokenHash, requestedScope);
+    }
+
+    /** The grants of the client whose successors are issued alike, so one statement can serve any of them. */
+    private record UniformSettings(Set<String> grantTypes, GrantSettings settings) {
+    }
+
+    /**
+     * The client's refresh-enabled grants and their settings when those agree on everything a
+     * successor depends on (the usual case: one grant, or several left at the defaults).
+     */
+    private static Optional<UniformSettings> uniformSettings(Client client) {
+        Set<String> grantTypes = new HashSet<>();
+        GrantSettings first = null;
+        for (Map.Entry<String, GrantSettings> e : client.auth().entrySet()) {
+            GrantSettings s = e.getValue();
+            if (!s.refreshToken()) {
+                continue;
+            }
+            if (first != null && (s.tokenFormat() != first.tokenFormat()
+                    || s.accessTokenExpiration() != first.accessTokenExpiration()
+                    || !Objects.equals(s.refreshTokenExpiration(), first.refreshTokenExpiration()))) {
+                return Optional.empty();
+            }
+            first = first == null ? s : first;
+            grantTypes.add(e.getKey());
+        }
+        return first == null ? Optional.empty() : Optional.of(new UniformSettings(grantTypes, first));
+    }
+
+    /**
+     * The hot path: one statement checks the token (live, this client's, an enabled grant, an active
+     * user), rotates it and stores the successor; the access token is signed after, from the row.
+     * Empty when the statement refused: the checked path then finds out why.
+     */
+    private Optional<TokenResponse> rotateAtOnce(Client client, String tokenHash, UniformSettings uniform) {
+        TokenGenerator.Drawn drawn = tokens.draw(uniform.settings());
+        Optional<RefreshTokenRecord> rotated = store.rotateAtOnce(tokenHash, client.id(), uniform.grantTypes(),
+                new RefreshTokenStore.NextRows(drawn.jti(), drawn.accessTokenHash(), drawn.now(), drawn.expiresAt(),
+                        drawn.refreshHash(), drawn.refreshExpiresAt()));
+        return rotated.map(live -> {
+            User user = live.userId() == null ? null : users.find(live.userId()).orElse(null);
+            TokenGrant grant = new TokenGrant(client.id(), live.userId(), live.grantType(), uniform.settings(),
+                    Scopes.parse(live.scope()), live.audience(), live.familyId(), null, null);
+            return responder.response(tokens.complete(drawn, grant), user, null);
+        });
+    }
+
+    /** The general rotation: narrows the scope if asked, and refuses with the reason or detects reuse. */
+    private TokenResponse rotateChecked(Client client, String tokenHash, String requestedScope) {
         TokenGenerator.Prepared[] issued = new TokenGenerator.Prepared[1];
         User[] user = new User[1];
-        Rotation rotation = store.rotate(RandomTokens.sha256(presented), Instant.now().getEpochSecond(), live -> {
+        Rotation rotation = store.rotate(tokenHash, Instant.now().getEpochSecond(), live -> {
             // Runs inside the rotation's transaction: throwing refuses and leaves the token unused.
             user[0] = check(live, client);
             Set<String> familyScopes = Scopes.parse(live.scope());

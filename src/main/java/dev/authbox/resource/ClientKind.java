@@ -39,7 +39,7 @@ public final class ClientKind implements ResourceKind {
     }
 
     @Override
-    public Map<String, String> validate(ObjectNode resource, FieldReader reader) {
+    public Map<String, Object> validate(ObjectNode resource, FieldReader reader) {
         read(resource, reader, null, 0);
         return Map.of();
     }

@@ -26,7 +26,7 @@ public final class GrantKind implements ResourceKind {
     }
 
     @Override
-    public Map<String, String> validate(ObjectNode resource, FieldReader reader) {
+    public Map<String, Object> validate(ObjectNode resource, FieldReader reader) {
         String user = reference(resource, "user", reader);
         String client = reference(resource, "client", reader);
         JsonNode scope = resource.get("scope");
@@ -38,7 +38,7 @@ public final class GrantKind implements ResourceKind {
                 reader.problem("scope", "must be space-separated scope tokens or a list of them");
             }
         }
-        Map<String, String> columns = new HashMap<>();
+        Map<String, Object> columns = new HashMap<>();
         columns.put("user_id", user);
         columns.put("client_id", client);
         return columns;

@@ -15,7 +15,8 @@ interface ResourceKind {
 
     /**
      * Checks the type's own fields (the write-only one excluded), recording problems in the reader,
-     * and returns the values of the search columns, by column name.
+     * and returns the values of the columns derived from the resource (its search columns and any
+     * other the table keeps), by column name.
      */
-    Map<String, String> validate(ObjectNode resource, FieldReader reader);
+    Map<String, Object> validate(ObjectNode resource, FieldReader reader);
 }

@@ -71,7 +71,7 @@ public final class ResourceService {
         }
         Prepared p = prepare(id, body, null);
         try {
-            table.insert(new StoredDocument(id, 1, now(), p.secretHash, p.json), p.searchValues);
+            table.insert(new StoredDocument(id, 1, now(), p.secretHash, p.json), p.columnValues);
         } catch (DuplicateKeyException e) {
             throw conflict(id, p);
         }
@@ -89,12 +89,12 @@ public final class ResourceService {
             Prepared p = prepare(id, body, existing.map(StoredDocument::secretHash).orElse(null));
             try {
                 if (existing.isEmpty()) {
-                    table.insert(new StoredDocument(id, 1, now(), p.secretHash, p.json), p.searchValues);
+                    table.insert(new StoredDocument(id, 1, now(), p.secretHash, p.json), p.columnValues);
                     onChange.accept(id);
                     return new WriteResult(read(id), true);
                 }
                 long version = existing.get().version();
-                if (table.replace(new StoredDocument(id, version + 1, now(), p.secretHash, p.json), version, p.searchValues)) {
+                if (table.replace(new StoredDocument(id, version + 1, now(), p.secretHash, p.json), version, p.columnValues)) {
                     onChange.accept(id);
                     return new WriteResult(read(id), false);
                 }
@@ -154,7 +154,7 @@ public final class ResourceService {
         return bundle;
     }
 
-    private record Prepared(String json, String secretHash, Map<String, String> searchValues) {
+    private record Prepared(String json, String secretHash, Map<String, Object> columnValues) {
     }
 
     private Prepared prepare(String id, ObjectNode body, String existingHash) {
@@ -173,7 +173,7 @@ public final class ResourceService {
                 || secret.textValue().length() > 1024)) {
             reader.problem(kind.secretField(), "must be a string of 1 to 1024 characters");
         }
-        Map<String, String> searchValues = kind.validate(resource, reader);
+        Map<String, Object> columnValues = kind.validate(resource, reader);
         if (!reader.issues().isEmpty()) {
             throw new ValidationException(reader.issues());
         }
@@ -184,7 +184,7 @@ public final class ResourceService {
         resource.remove("id");
         stored.setAll(resource);
         String hash = secret == null ? existingHash : secret.isNull() ? null : hasher.hash(secret.textValue());
-        return new Prepared(stored.toString(), hash, searchValues);
+        return new Prepared(stored.toString(), hash, columnValues);
     }
 
     private ObjectNode present(StoredDocument doc) {
@@ -203,8 +203,8 @@ public final class ResourceService {
         if (table.find(id).isPresent()) {
             return new ConflictException(kind.type() + " '" + id + "' already exists");
         }
-        String taken = p.searchValues.entrySet().stream().filter(e -> e.getValue() != null)
-                .map(Map.Entry::getKey).findFirst().orElse("a unique field");
+        String taken = kind.searchColumns().values().stream().filter(column -> p.columnValues.get(column) != null)
+                .findFirst().orElse("a unique field");
         return new ConflictException(kind.type() + " with this " + taken + " already exists");
     }
 

@@ -6,7 +6,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** The User resource: its rules and its search column (email, unique, compared case-insensitively). */
+/**
+ * The User resource: its rules, its search column (email, unique, compared case-insensitively) and
+ * its inactive flag, kept in a column for the statements that must refuse an inactive user's tokens.
+ */
 public final class UserKind implements ResourceKind {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}");
 
@@ -26,16 +29,17 @@ public final class UserKind implements ResourceKind {
     }
 
     @Override
-    public Map<String, String> validate(ObjectNode resource, FieldReader reader) {
+    public Map<String, Object> validate(ObjectNode resource, FieldReader reader) {
         String email = reader.string(resource, "email", "email", 320);
         if (email != null && !EMAIL.matcher(email).matches()) {
             reader.problem("email", "must be an email address");
         }
-        reader.bool(resource, "inactive", "inactive");
+        Boolean inactive = reader.bool(resource, "inactive", "inactive");
         reader.object(resource, "data", "data");
-        Map<String, String> search = new HashMap<>();
-        search.put("email", email == null ? null : normalizeEmail(email));
-        return search;
+        Map<String, Object> columns = new HashMap<>();
+        columns.put("email", email == null ? null : normalizeEmail(email));
+        columns.put("inactive", Boolean.TRUE.equals(inactive));
+        return columns;
     }
 
     public static String normalizeEmail(String email) {

@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
 
 /**
  * A table of JSON resources with optimistic versioning. Besides id, version, update time, the JSON
- * text and the hash of a write-only secret (for types that have one), a table may carry searchable columns (a user's email) that the caller
- * fills from the resource.
+ * text and the hash of a write-only secret (for types that have one), a table may carry columns
+ * derived from the resource (a user's email and inactive flag) that the caller fills; filters may
+ * name them.
  */
 public final class DocumentTable {
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_]+");
@@ -20,11 +21,11 @@ public final class DocumentTable {
     private final Jdbc jdbc;
     private final String table;
     private final String hashColumn;
-    private final List<String> searchColumns;
+    private final List<String> derivedColumns;
     private final String selectColumns;
 
-    public DocumentTable(Jdbc jdbc, String table, String hashColumn, List<String> searchColumns) {
-        for (String name : concat(hashColumn == null ? List.of(table) : List.of(table, hashColumn), searchColumns)) {
+    public DocumentTable(Jdbc jdbc, String table, String hashColumn, List<String> derivedColumns) {
+        for (String name : concat(hashColumn == null ? List.of(table) : List.of(table, hashColumn), derivedColumns)) {
             if (!IDENTIFIER.matcher(name).matches()) {
                 throw new IllegalArgumentException("not an identifier: " + name);
             }
@@ -32,7 +33,7 @@ public final class DocumentTable {
         this.jdbc = jdbc;
         this.table = table;
         this.hashColumn = hashColumn;
-        this.searchColumns = List.copyOf(searchColumns);
+        this.derivedColumns = List.copyOf(derivedColumns);
         this.selectColumns = "id, version, updated_at, " + (hashColumn == null ? "NULL AS no_hash" : hashColumn) + ", resource";
     }
 
@@ -41,12 +42,12 @@ public final class DocumentTable {
     }
 
     public Optional<StoredDocument> findBy(String column, String value) {
-        requireSearchColumn(column);
+        requireDerivedColumn(column);
         return jdbc.queryOne("SELECT " + selectColumns + " FROM " + table + " WHERE " + column + " = ?", this::map, value);
     }
 
     /** Inserts version 1; a row with the same id or unique search value raises DuplicateKeyException. */
-    public void insert(StoredDocument doc, Map<String, String> searchValues) {
+    public void insert(StoredDocument doc, Map<String, Object> columnValues) {
         List<Object> args = new ArrayList<>(List.of(doc.id(), doc.version(), doc.updatedAt()));
         StringBuilder columns = new StringBuilder("id, version, updated_at, resource");
         StringBuilder marks = new StringBuilder("?, ?, ?, ?");
@@ -56,16 +57,16 @@ public final class DocumentTable {
             marks.append(", ?");
             args.add(doc.secretHash());
         }
-        for (String column : searchColumns) {
+        for (String column : derivedColumns) {
             columns.append(", ").append(column);
             marks.append(", ?");
-            args.add(searchValues.get(column));
+            args.add(columnValues.get(column));
         }
         jdbc.update("INSERT INTO " + table + " (" + columns + ") VALUES (" + marks + ")", args.toArray());
     }
 
     /** Replaces the row if it still has {@code expectedVersion}; false when another write came first. */
-    public boolean replace(StoredDocument doc, long expectedVersion, Map<String, String> searchValues) {
+    public boolean replace(StoredDocument doc, long expectedVersion, Map<String, Object> columnValues) {
         StringBuilder set = new StringBuilder("version = ?, updated_at = ?, resource = ?");
         List<Object> args = new ArrayList<>(List.of(doc.version(), doc.updatedAt()));
         args.add(doc.json());
@@ -73,9 +74,9 @@ public final class DocumentTable {
             set.append(", ").append(hashColumn).append(" = ?");
             args.add(doc.secretHash());
         }
-        for (String column : searchColumns) {
+        for (String column : derivedColumns) {
             set.append(", ").append(column).append(" = ?");
-            args.add(searchValues.get(column));
+            args.add(columnValues.get(column));
         }
         args.add(doc.id());
         args.add(expectedVersion);
@@ -110,15 +111,15 @@ public final class DocumentTable {
                 rs.getString(4), rs.getString("resource"));
     }
 
-    private void requireSearchColumn(String column) {
-        if (!searchColumns.contains(column)) {
-            throw new IllegalArgumentException(table + " has no search column " + column);
+    private void requireDerivedColumn(String column) {
+        if (!derivedColumns.contains(column)) {
+            throw new IllegalArgumentException(table + " has no column " + column);
         }
     }
 
     private void requireFilterColumn(String column) {
         if (!column.equals("id")) {
-            requireSearchColumn(column);
+            requireDerivedColumn(column);
         }
     }
 

@@ -31,6 +31,22 @@ public final class TokenGenerator {
         this.store = store;
     }
 
+    /**
+     * The values of one response drawn ahead: the access token's id, the opaque access token (null
+     * for a JWT, which is signed later), the refresh token (null when none is issued) and the times.
+     */
+    public record Drawn(String jti, String opaqueToken, String refreshToken, long now, long expiresAt,
+                        Long refreshExpiresAt) {
+        /** What the session row stores to find an opaque token; null for a JWT, found by its jti. */
+        public String accessTokenHash() {
+            return opaqueToken == null ? null : RandomTokens.sha256(opaqueToken);
+        }
+
+        public String refreshHash() {
+            return refreshToken == null ? null : RandomTokens.sha256(refreshToken);
+        }
+    }
+
     /** The tokens of one response and the rows that make them real, not yet stored. */
     public record Prepared(IssuedTokens tokens, SessionRecord session, RefreshTokenRecord refresh) {
     }
@@ -44,33 +60,42 @@ public final class TokenGenerator {
 
     /** Mints the tokens for a caller that records them itself, inside its own transaction. */
     public Prepared prepare(TokenGrant grant) {
-        long now = Instant.now().getEpochSecond();
-        GrantSettings settings = grant.settings();
-        long exp = now + settings.accessTokenExpiration();
-        String jti = RandomTokens.newId();
-        String scope = joinScopes(grant.scopes());
-        String accessToken;
-        String tokenHash = null;
-        if (settings.tokenFormat() == TokenFormat.JWT) {
-            accessToken = signJwt(grant, jti, scope, now, exp);
-        } else {
-            accessToken = RandomTokens.newToken();
-            tokenHash = RandomTokens.sha256(accessToken);
-        }
-        String refreshToken = null;
+        Drawn drawn = draw(grant.settings());
         RefreshTokenRecord refresh = null;
         String familyId = grant.familyId();
-        if (settings.refreshToken()) {
-            refreshToken = RandomTokens.newToken();
+        String scope = joinScopes(grant.scopes());
+        if (drawn.refreshToken() != null) {
             familyId = familyId == null ? RandomTokens.newId() : familyId;
-            Long refreshExp = settings.refreshTokenExpiration() == null ? null : now + settings.refreshTokenExpiration();
             String refreshScope = grant.refreshScopes() == null ? scope : joinScopes(grant.refreshScopes());
-            refresh = new RefreshTokenRecord(RandomTokens.sha256(refreshToken), familyId, grant.clientId(),
-                    grant.userId(), grant.grantType(), refreshScope, grant.audience(), now, refreshExp, null, null);
+            refresh = new RefreshTokenRecord(drawn.refreshHash(), familyId, grant.clientId(), grant.userId(),
+                    grant.grantType(), refreshScope, grant.audience(), drawn.now(), drawn.refreshExpiresAt(), null, null);
         }
-        SessionRecord session = new SessionRecord(jti, tokenHash, familyId, grant.clientId(), grant.userId(),
-                grant.grantType(), scope, grant.audience(), now, exp, null, grant.ssoId());
-        return new Prepared(new IssuedTokens(accessToken, exp - now, refreshToken, scope, jti, now, exp), session, refresh);
+        SessionRecord session = new SessionRecord(drawn.jti(), drawn.accessTokenHash(), familyId, grant.clientId(),
+                grant.userId(), grant.grantType(), scope, grant.audience(), drawn.now(), drawn.expiresAt(), null, grant.ssoId());
+        return new Prepared(complete(drawn, grant), session, refresh);
+    }
+
+    /**
+     * The random values and times of one response under these settings, drawn before the grant is
+     * fully known: a refresh learns its user, scope and audience from the very statement that
+     * stores the rows these values go into, and signs afterwards.
+     */
+    public Drawn draw(GrantSettings settings) {
+        long now = Instant.now().getEpochSecond();
+        String opaque = settings.tokenFormat() == TokenFormat.JWT ? null : RandomTokens.newToken();
+        String refresh = settings.refreshToken() ? RandomTokens.newToken() : null;
+        Long refreshExp = refresh == null || settings.refreshTokenExpiration() == null
+                ? null : now + settings.refreshTokenExpiration();
+        return new Drawn(RandomTokens.newId(), opaque, refresh, now, now + settings.accessTokenExpiration(), refreshExp);
+    }
+
+    /** The response's tokens from drawn values and the grant they were issued for; a JWT is signed here. */
+    public IssuedTokens complete(Drawn drawn, TokenGrant grant) {
+        String scope = joinScopes(grant.scopes());
+        String accessToken = drawn.opaqueToken() != null
+                ? drawn.opaqueToken() : signJwt(grant, drawn.jti(), scope, drawn.now(), drawn.expiresAt());
+        return new IssuedTokens(accessToken, drawn.expiresAt() - drawn.now(), drawn.refreshToken(), scope, drawn.jti(),
+                drawn.now(), drawn.expiresAt());
     }
 
     private String signJwt(TokenGrant grant, String jti, String scope, long now, long exp) {

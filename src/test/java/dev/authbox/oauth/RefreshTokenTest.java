@@ -2,6 +2,7 @@ package dev.authbox.oauth;
 
 import static dev.authbox.support.OAuthFlows.assertError;
 import static dev.authbox.support.OAuthFlows.ok;
+import static dev.authbox.support.TestServer.adminBasic;
 import static dev.authbox.support.TestServer.basic;
 import static dev.authbox.support.TestServer.form;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -155,6 +156,49 @@ class RefreshTokenTest {
         String refresh = login().get("refresh_token").asText();
         flows.setInactive(user, password, true);
         assertError(flows.refresh(client, secret, refresh), 400, "invalid_grant");
+        assertError(flows.refresh(client, secret, refresh), 400, "invalid_grant");
+        flows.setInactive(user, password, false);
+        assertThat(flows.refresh(client, secret, refresh).status())
+                .as("the refusals neither used the token nor took it for a reuse").isEqualTo(200);
+    }
+
+    @Test
+    void aDeletedUsersTokensStopRefreshing() {
+        String gone = TestServer.uniqueId("gone");
+        flows.user(gone, password);
+        String refresh = flows.passwordTokens(client, secret, gone, password).get("refresh_token").asText();
+        assertThat(server.delete("/User/" + gone, adminBasic()).status()).isEqualTo(200);
+        assertError(flows.refresh(client, secret, refresh), 400, "invalid_grant");
+    }
+
+    /** A refresh issues under the settings of the grant its family began with, whichever grants the client has. */
+    @Test
+    void eachGrantsRefreshUsesThatGrantsSettings() throws Exception {
+        String both = TestServer.uniqueId("rt-two-grants");
+        server.put("/Client/" + both, "{\"secret\":\"" + secret + "\",\"grant_types\":[\"password\",\"client_credentials\"],"
+                + "\"auth\":{\"password\":{\"refresh_token\":true,\"access_token_expiration\":600},"
+                + "\"client_credentials\":{\"refresh_token\":true,\"token_format\":\"jwt\",\"access_token_expiration\":120}}}");
+        JsonNode asUser = ok(flows.refresh(both, secret,
+                flows.passwordTokens(both, secret, user, password).get("refresh_token").asText()));
+        assertThat(asUser.get("expires_in").asLong()).isEqualTo(600);
+        assertThat(asUser.get("access_token").asText()).as("opaque").doesNotContain(".");
+        assertThat(flows.introspection(asUser.get("access_token").asText()).get("sub").asText()).isEqualTo(user);
+
+        JsonNode asClient = ok(flows.refresh(both, secret,
+                ok(server.token(basic(both, secret), form("grant_type", "client_credentials"))).get("refresh_token").asText()));
+        assertThat(asClient.get("expires_in").asLong()).isEqualTo(120);
+        assertThat(flows.verifiedClaims(asClient.get("access_token").asText()).getSubject()).isEqualTo(both);
+    }
+
+    @Test
+    void aGrantWhoseRefreshTokensWereTurnedOffRefusesThem() {
+        String c = TestServer.uniqueId("rt-off");
+        flows.passwordClient(c, secret, "{\"refresh_token\":true}");
+        String refresh = flows.passwordTokens(c, secret, user, password).get("refresh_token").asText();
+        flows.passwordClient(c, secret, "{\"refresh_token\":false}", "refresh_token");
+        assertError(flows.refresh(c, secret, refresh), 400, "invalid_grant");
+        flows.passwordClient(c, secret, "{\"refresh_token\":true}");
+        assertThat(flows.refresh(c, secret, refresh).status()).as("the refusal left the token as it was").isEqualTo(200);
     }
 
     @Test

@@ -1,0 +1,117 @@
+package dev.authbox.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.authbox.config.Setting;
+import dev.authbox.config.Settings;
+import dev.authbox.store.RefreshTokenStore.NextRows;
+import dev.authbox.support.TestDatabase;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The one-statement rotation: it rotates and stores the successor only when every condition holds,
+ * and otherwise changes nothing, so the checked path can tell why.
+ */
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
+class RefreshTokenStoreTest {
+    private static final long NOW = 1_000;
+
+    @Parameter
+    TestDatabase db;
+
+    Database database;
+    Jdbc jdbc;
+    RefreshTokenStore store;
+    SessionStore sessions;
+
+    @BeforeEach
+    void open() {
+        database = Database.open(Settings.from(Map.of(Setting.DB_URL, db.freshUrl())));
+        jdbc = database.jdbc();
+        store = new RefreshTokenStore(jdbc, database.postgres());
+        sessions = new SessionStore(jdbc);
+        jdbc.update("INSERT INTO app_user (id, version, updated_at, resource, inactive) VALUES ('ann', 1, 0, '{}', FALSE)");
+        jdbc.update("INSERT INTO app_user (id, version, updated_at, resource, inactive) VALUES ('off', 1, 0, '{}', TRUE)");
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    private void token(String hash, String user, Long expiresAt) {
+        jdbc.update("INSERT INTO refresh_token (token_hash, family_id, client_id, user_id, grant_type, scope, audience,"
+                + " created_at, expires_at) VALUES (?, 'fam', 'app', ?, 'password', 'openid profile', 'api', 10, ?)",
+                hash, user, expiresAt);
+    }
+
+    private static NextRows next(String n) {
+        return new NextRows("sid-" + n, "at-" + n, NOW, NOW + 300, "rt-" + n, NOW + 900);
+    }
+
+    @Test
+    void aLiveTokenIsUsedAndItsSuccessorInheritsTheFamily() {
+        token("t1", "ann", null);
+        Optional<RefreshTokenRecord> used = store.rotateAtOnce("t1", "app", Set.of("password", "authorization_code"), next("1"));
+
+        assertThat(used).isPresent();
+        assertThat(used.get().familyId()).isEqualTo("fam");
+        assertThat(used.get().userId()).isEqualTo("ann");
+        assertThat(used.get().usedAt()).isEqualTo(NOW);
+        assertThat(store.find("t1").orElseThrow().usedAt()).isEqualTo(NOW);
+        assertThat(store.find("rt-1")).hasValue(new RefreshTokenRecord("rt-1", "fam", "app", "ann", "password",
+                "openid profile", "api", NOW, NOW + 900, null, null));
+        assertThat(sessions.find("sid-1")).hasValue(new SessionRecord("sid-1", "at-1", "fam", "app", "ann", "password",
+                "openid profile", "api", NOW, NOW + 300, null, null));
+    }
+
+    @Test
+    void aClientTokenAndAJwtSuccessorNeedNoUserAndNoTokenHash() {
+        jdbc.update("INSERT INTO refresh_token (token_hash, family_id, client_id, user_id, grant_type, scope, audience,"
+                + " created_at, expires_at) VALUES ('c1', 'cfam', 'app', NULL, 'client_credentials', NULL, NULL, 10, NULL)");
+        NextRows jwt = new NextRows("sid-j", null, NOW, NOW + 60, "rt-j", null);
+        assertThat(store.rotateAtOnce("c1", "app", Set.of("client_credentials"), jwt)).isPresent();
+        assertThat(store.find("rt-j").orElseThrow().expiresAt()).isNull();
+        assertThat(sessions.find("sid-j").orElseThrow().tokenHash()).isNull();
+    }
+
+    @Test
+    void aSecondUseFindsNothingAndAddsNothing() {
+        token("t2", "ann", null);
+        assertThat(store.rotateAtOnce("t2", "app", Set.of("password"), next("a"))).isPresent();
+        assertThat(store.rotateAtOnce("t2", "app", Set.of("password"), next("b"))).isEmpty();
+        assertThat(store.find("rt-b")).isEmpty();
+        assertThat(sessions.find("sid-b")).isEmpty();
+    }
+
+    @Test
+    void everyFailedConditionLeavesTheTokenAsItWas() {
+        token("t3", "ann", null);
+        token("t4", "off", null);
+        token("t5", "ann", NOW);
+        token("t6", "gone", null);
+        assertThat(store.rotateAtOnce("t3", "other-client", Set.of("password"), next("c"))).as("another client").isEmpty();
+        assertThat(store.rotateAtOnce("t3", "app", Set.of("client_credentials"), next("d"))).as("another grant").isEmpty();
+        assertThat(store.rotateAtOnce("t4", "app", Set.of("password"), next("e"))).as("inactive user").isEmpty();
+        assertThat(store.rotateAtOnce("t5", "app", Set.of("password"), next("f"))).as("expired").isEmpty();
+        assertThat(store.rotateAtOnce("t6", "app", Set.of("password"), next("g"))).as("user gone").isEmpty();
+        assertThat(store.rotateAtOnce("nope", "app", Set.of("password"), next("h"))).as("unknown").isEmpty();
+        for (String t : new String[] {"t3", "t4", "t5", "t6"}) {
+            assertThat(store.find(t).orElseThrow().usedAt()).as(t).isNull();
+        }
+        for (String n : new String[] {"c", "d", "e", "f", "g", "h"}) {
+            assertThat(store.find("rt-" + n)).isEmpty();
+            assertThat(sessions.find("sid-" + n)).isEmpty();
+        }
+        assertThat(store.rotateAtOnce("t3", "app", Set.of("password"), next("i"))).as("still live").isPresent();
+    }
+}
