@@ -174,6 +174,11 @@ if [ "$CODE" != 404 ]; then
         grant_types: ["authorization_code"], auth: {authorization_code: {token_format: "jwt", redirect_uri: $r, pkce: true}}}')"
 fi
 CRYPTO=$(grep -o 'crypto [^)]*' "$SERVER_LOG" | head -n 1 || true)
+# the server names its Argon2id implementation at its first hash (the setup above made some)
+case "$(grep -o 'Argon2id: native libargon2' "$SERVER_LOG" | head -n 1)" in
+    '') ARGON2_KEY=bouncycastle; ARGON2_WHAT="Bouncy Castle" ;;
+    *) ARGON2_KEY=libargon2_jna; ARGON2_WHAT="native libargon2 (the server's)" ;;
+esac
 
 bench_stop_pid "$SERVER_PID"; SERVER_PID=
 bench_wait_quiet
@@ -242,14 +247,14 @@ CEILING_MAP='{}'
 if [ "$CEILINGS_JSON" != null ]; then
     case "$CRYPTO" in *orretto*|*ACCP*|*AWS-LC*) rs_key=RS256_accp; rs_what="RS256 signatures/s, ACCP (the server's provider)" ;;
                       *) rs_key=RS256_jdk; rs_what="RS256 signatures/s, JDK provider" ;; esac
-    CEILING_MAP=$(jq -c --arg k "$rs_key" --arg w "$rs_what" '
+    CEILING_MAP=$(jq -c --arg k "$rs_key" --arg w "$rs_what" --arg a2 "$ARGON2_KEY" --arg a2w "$ARGON2_WHAT" '
         def best(o): (o["2"] // o["1"]);
         def thr(o): (if o["2"] then "2 threads" else "1 thread" end);
         {} + (if .signatures_per_s[$k] then {"cc-jwt": {what: ($w + ", " + thr(.signatures_per_s[$k])), per_s: best(.signatures_per_s[$k])},
                  "code-flow": {what: ("half of " + $w + ", " + thr(.signatures_per_s[$k]) + " (access token + ID token)"),
                                per_s: (best(.signatures_per_s[$k]) / 2 | floor)}} else {} end)
-           + {"password": {what: ("Argon2id hashes/s, Bouncy Castle, " + thr(.argon2id_per_s.bouncycastle)),
-                           per_s: best(.argon2id_per_s.bouncycastle)}}' <<<"$CEILINGS_JSON")
+           + {"password": {what: ("Argon2id hashes/s, " + $a2w + ", " + thr(.argon2id_per_s[$a2])),
+                           per_s: best(.argon2id_per_s[$a2])}}' <<<"$CEILINGS_JSON")
 fi
 EXTRA=$(jq -n --arg db "$DB" --arg date "$(date -Iseconds)" --arg version "$VERSION" \
     --arg java "$SERVER_JAVA_VERSION" --arg opts "$SERVER_JAVA_OPTS" --arg crypto "$CRYPTO" \
