@@ -97,6 +97,14 @@ else
     cp "$B/target/authbox.jar" "$WORK/authbox.jar"
 fi
 SERVER_JAVA_VERSION=$("$JAVA" -version 2>&1 | head -n 1)
+# As the README runs it: with a class-data archive, made by a self-check run of this very jar and JVM
+# (an archive only serves the jar path and JVM build it was made with).
+if "$JAVA" -XX:ArchiveClassesAtExit="$WORK/authbox.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off \
+        -jar "$WORK/authbox.jar" selfcheck >"$WORK/selfcheck.log" 2>&1 </dev/null && [ -f "$WORK/authbox.jsa" ]; then
+    SERVER_JAVA_OPTS="-XX:SharedArchiveFile=$WORK/authbox.jsa $SERVER_JAVA_OPTS"
+else
+    log "no class-data archive (selfcheck failed or does not exist in this jar): $(tail -c 200 "$WORK/selfcheck.log")"
+fi
 
 # --- ceilings -----------------------------------------------------------------------------------
 CEILINGS_JSON=null

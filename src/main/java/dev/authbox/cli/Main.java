@@ -19,6 +19,7 @@ public final class Main {
         CommandLine cli = new CommandLine(new RootCommand());
         cli.addSubcommand("serve", ServeCommand.commandSpec());
         cli.addSubcommand("keys", KeysCommand.commandSpec());
+        cli.addSubcommand("selfcheck", SelfCheckCommand.commandSpec());
         return cli;
     }
 

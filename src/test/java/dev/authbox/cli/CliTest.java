@@ -22,6 +22,12 @@ class CliTest {
         }
     }
 
+    /** Every check's failure makes it exit 1, so this fails when any grant or endpoint breaks. */
+    @Test
+    void selfcheckRunsEveryFlowOnAThrowAwayNode() {
+        assertThat(Main.commandLine().execute("selfcheck")).isZero();
+    }
+
     @Test
     void rootHelpExitsZeroAndMentionsServe() {
         StringWriter out = new StringWriter();
