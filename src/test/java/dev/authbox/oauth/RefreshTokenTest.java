@@ -1,6 +1,7 @@
 package dev.authbox.oauth;
 
 import static dev.authbox.support.OAuthFlows.assertError;
+import static dev.authbox.support.OAuthFlows.assertExactlyOneWinner;
 import static dev.authbox.support.OAuthFlows.ok;
 import static dev.authbox.support.TestServer.basic;
 import static dev.authbox.support.TestServer.form;
@@ -203,16 +204,6 @@ class RefreshTokenTest {
         assertThat(introspected.get("active").asBoolean()).isTrue();
         assertThat(introspected.get("sub").asText()).isEqualTo(cc);
         assertError(flows.refresh(cc, secret, first.get("refresh_token").asText()), 400, "invalid_grant");
-    }
-
-    private static void assertExactlyOneWinner(List<HttpResult> results) {
-        long winners = results.stream().filter(r -> r.status() == 200).count();
-        assertThat(winners).as("successes among " + results).isEqualTo(1);
-        for (HttpResult r : results) {
-            if (r.status() != 200) {
-                assertError(r, 400, "invalid_grant");
-            }
-        }
     }
 
     private static Set<String> scopes(JsonNode tokenResponse) {

@@ -5,10 +5,10 @@ import static dev.authbox.support.BrowserSession.query;
 import static dev.authbox.support.BrowserSession.url;
 import static dev.authbox.support.TestServer.basic;
 import static dev.authbox.support.TestServer.form;
-import static dev.authbox.ui.UiFixtures.CB;
-import static dev.authbox.ui.UiFixtures.CB2;
-import static dev.authbox.ui.UiFixtures.PASSWORD;
-import static dev.authbox.ui.UiFixtures.SECRET;
+import static dev.authbox.support.UiFixtures.CB;
+import static dev.authbox.support.UiFixtures.CB2;
+import static dev.authbox.support.UiFixtures.PASSWORD;
+import static dev.authbox.support.UiFixtures.SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -21,8 +21,10 @@ import dev.authbox.support.BrowserSession;
 import dev.authbox.support.BrowserSession.Page;
 import dev.authbox.support.BrowserSession.Pkce;
 import dev.authbox.support.HttpResult;
+import dev.authbox.support.OAuthFlows;
 import dev.authbox.support.TestDatabase;
 import dev.authbox.support.TestServer;
+import dev.authbox.support.UiFixtures;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -35,11 +37,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
@@ -511,8 +509,11 @@ class AuthorizeEndpointTest {
     @Test
     void concurrentRedemptionsYieldExactlyOneToken() throws Exception {
         String code = fx.code(browser, app, user, pkce);
-        List<HttpResult> results = redeemConcurrently(List.of(fx), app, code, pkce.verifier(), 20);
-        assertExactlyOneWinner(results);
+        List<Supplier<HttpResult>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            calls.add(() -> fx.redeem(app, code, pkce.verifier()));
+        }
+        OAuthFlows.assertExactlyOneWinner(OAuthFlows.concurrently(calls));
     }
 
     @Test
@@ -525,8 +526,12 @@ class AuthorizeEndpointTest {
             String client = fa.confidentialClient(true);
             String person = fa.user();
             String code = fa.code(new BrowserSession(a), client, person, pkce);
-            List<HttpResult> results = redeemConcurrently(List.of(fa, fb), client, code, pkce.verifier(), 20);
-            assertExactlyOneWinner(results);
+            List<Supplier<HttpResult>> calls = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                calls.add(() -> fa.redeem(client, code, pkce.verifier()));
+                calls.add(() -> fb.redeem(client, code, pkce.verifier()));
+            }
+            OAuthFlows.assertExactlyOneWinner(OAuthFlows.concurrently(calls));
         }
     }
 
@@ -721,44 +726,6 @@ class AuthorizeEndpointTest {
                 .containsEntry("iss", fx.issuer()).doesNotContainKeys("code", "access_token", "id_token");
         assertThat(params.get("error_description")).as(location).isNotBlank();
         return params;
-    }
-
-    private static List<HttpResult> redeemConcurrently(List<UiFixtures> nodes, String clientId, String code, String verifier,
-                                                       int n) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            CountDownLatch ready = new CountDownLatch(n);
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<HttpResult>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                UiFixtures node = nodes.get(i % nodes.size());
-                futures.add(pool.submit(() -> {
-                    ready.countDown();
-                    go.await();
-                    return node.redeem(clientId, code, verifier);
-                }));
-            }
-            ready.await(10, TimeUnit.SECONDS);
-            go.countDown();
-            List<HttpResult> results = new ArrayList<>();
-            for (Future<HttpResult> f : futures) {
-                results.add(f.get(60, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static void assertExactlyOneWinner(List<HttpResult> results) {
-        long ok = results.stream().filter(r -> r.status() == 200).count();
-        assertThat(ok).as("successful redemptions of one code among %s", results).isEqualTo(1);
-        assertThat(results.stream().filter(r -> r.status() != 200))
-                .as("every other redemption is a plain invalid_grant")
-                .allSatisfy(r -> {
-                    assertThat(r.status()).as(r.toString()).isEqualTo(400);
-                    assertThat(r.json().get("error").asText()).isEqualTo("invalid_grant");
-                });
     }
 
     /** OIDC Core §3.1.3.6: base64url of the left half of the SHA-256 of the ASCII value. */
