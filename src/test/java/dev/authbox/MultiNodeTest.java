@@ -1,39 +1,59 @@
 package dev.authbox;
 
+import static dev.authbox.support.OAuthFlows.assertError;
+import static dev.authbox.support.OAuthFlows.assertExactlyOneWinner;
 import static dev.authbox.support.TestServer.adminBasic;
 import static dev.authbox.support.TestServer.basic;
 import static dev.authbox.support.TestServer.bearer;
 import static dev.authbox.support.TestServer.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.authbox.config.Setting;
+import dev.authbox.support.BrowserSession;
+import dev.authbox.support.BrowserSession.Pkce;
+import dev.authbox.support.HttpResult;
+import dev.authbox.support.OAuthFlows;
 import dev.authbox.support.TestDatabase;
 import dev.authbox.support.TestServer;
+import dev.authbox.support.UiFixtures;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two nodes on one PostgreSQL schema behave as one server: tokens and keys are shared, and a change
- * made through one node reaches the other's caches within one second (DESIGN §5).
+ * Two nodes on one PostgreSQL schema behave as one server (issue 6): tokens and keys are shared, a
+ * change made through one node reaches the other's caches within one second (DESIGN §5), and a code
+ * or refresh token is single use however its uses are spread over the nodes.
  */
 class MultiNodeTest {
     private static final long POLL_MILLIS = 100;
     private static final long WITHIN_MILLIS = 1_000;
+    private static final String SECRET = "multi-node-client-secret";
+    private static final String PASSWORD = "multi-node-password";
+    /** Concurrent uses of one code or refresh token on each node. */
+    private static final int USES_PER_NODE = 25;
 
     static String url;
     static TestServer a;
     static TestServer b;
+    static OAuthFlows onA;
+    static OAuthFlows onB;
 
     @BeforeAll
     static void startTwoNodes() {
         url = TestDatabase.POSTGRES.freshUrl();
         a = TestServer.start(url, Map.of());
         b = TestServer.start(url, Map.of());
+        onA = new OAuthFlows(a);
+        onB = new OAuthFlows(b);
     }
 
     @AfterAll
@@ -108,6 +128,58 @@ class MultiNodeTest {
             long accepted = waitUntil(() -> a.get("/Client", bearer(jwt)).status() == 403);
             assertThat(accepted).as("A accepted the new key's token after %s", describe(accepted)).isLessThanOrEqualTo(WITHIN_MILLIS + POLL_MILLIS);
         }
+    }
+
+    // ---- single use across nodes ----
+
+    /** The replay rule fires for the losers: what the winning redemption issued is revoked too. */
+    @Test
+    void ofFiftyConcurrentRedemptionsOfOneCodeOnTwoNodesExactlyOneSucceeds() throws Exception {
+        UiFixtures fa = new UiFixtures(a);
+        UiFixtures fb = new UiFixtures(b);
+        String client = fa.confidentialClient(true);
+        String user = fa.user();
+        Pkce pkce = Pkce.create();
+        String code = fa.code(new BrowserSession(a), client, user, pkce);
+
+        JsonNode winner = assertExactlyOneWinner(spreadOverBothNodes(
+                () -> fa.redeem(client, code, pkce.verifier()), () -> fb.redeem(client, code, pkce.verifier())));
+        String access = winner.get("access_token").asText();
+        assertThat(fa.active(access)).as("the winner's access token on A").isFalse();
+        assertThat(fb.active(access)).as("the winner's access token on B").isFalse();
+        assertError(onA.refresh(client, UiFixtures.SECRET, winner.get("refresh_token").asText()), 400, "invalid_grant");
+    }
+
+    /** The reuse rule fires for the losers: the winner's new tokens are revoked with the rest of the family. */
+    @Test
+    void ofFiftyConcurrentUsesOfOneRefreshTokenOnTwoNodesExactlyOneSucceeds() throws Exception {
+        String client = TestServer.uniqueId("multi-rt");
+        onA.passwordClient(client, SECRET, "{\"refresh_token\":true}");
+        String user = TestServer.uniqueId("multi-rt-user");
+        onA.user(user, PASSWORD);
+        for (int round = 0; round < 3; round++) {
+            JsonNode first = onA.passwordTokens(client, SECRET, user, PASSWORD);
+            String refresh = first.get("refresh_token").asText();
+
+            JsonNode winner = assertExactlyOneWinner(spreadOverBothNodes(
+                    () -> onA.refresh(client, SECRET, refresh), () -> onB.refresh(client, SECRET, refresh)));
+            for (OAuthFlows node : List.of(onA, onB)) {
+                assertError(node.refresh(client, SECRET, winner.get("refresh_token").asText()), 400, "invalid_grant");
+                assertThat(node.introspection(winner.get("access_token").asText()).get("active").asBoolean())
+                        .as("the winner's access token on %s", node == onA ? "A" : "B").isFalse();
+                assertThat(node.introspection(first.get("access_token").asText()).get("active").asBoolean()).isFalse();
+            }
+        }
+    }
+
+    /** {@link #USES_PER_NODE} calls on each node, interleaved and released together; their results. */
+    private static List<HttpResult> spreadOverBothNodes(Supplier<HttpResult> onNodeA, Supplier<HttpResult> onNodeB) throws Exception {
+        List<Supplier<HttpResult>> calls = new ArrayList<>();
+        for (int i = 0; i < USES_PER_NODE; i++) {
+            calls.add(onNodeA);
+            calls.add(onNodeB);
+        }
+        return OAuthFlows.concurrently(calls);
     }
 
     private static String describe(long millis) {

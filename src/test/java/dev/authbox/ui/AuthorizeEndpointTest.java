@@ -10,7 +10,6 @@ import static dev.authbox.support.UiFixtures.CB2;
 import static dev.authbox.support.UiFixtures.PASSWORD;
 import static dev.authbox.support.UiFixtures.SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -46,7 +45,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The authorization endpoint and the code's redemption, over HTTP (issue 4): which errors are
- * shown and which are redirected, state and iss, PKCE, single-use codes, prompt and max_age, and
+ * shown and which are redirected, state and iss, PKCE, single-use codes (across two nodes:
+ * MultiNodeTest), prompt and max_age, and
  * the implicit, hybrid and form_post responses. Each test on H2 and on PostgreSQL.
  */
 @ParameterizedClass
@@ -514,25 +514,6 @@ class AuthorizeEndpointTest {
             calls.add(() -> fx.redeem(app, code, pkce.verifier()));
         }
         OAuthFlows.assertExactlyOneWinner(OAuthFlows.concurrently(calls));
-    }
-
-    @Test
-    void concurrentRedemptionsOnTwoNodesYieldExactlyOneToken() throws Exception {
-        assumeTrue(db == TestDatabase.POSTGRES, "two nodes share one database only on PostgreSQL");
-        String dbUrl = db.freshUrl();
-        try (TestServer a = TestServer.start(dbUrl, Map.of()); TestServer b = TestServer.start(dbUrl, Map.of())) {
-            UiFixtures fa = new UiFixtures(a);
-            UiFixtures fb = new UiFixtures(b);
-            String client = fa.confidentialClient(true);
-            String person = fa.user();
-            String code = fa.code(new BrowserSession(a), client, person, pkce);
-            List<Supplier<HttpResult>> calls = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                calls.add(() -> fa.redeem(client, code, pkce.verifier()));
-                calls.add(() -> fb.redeem(client, code, pkce.verifier()));
-            }
-            OAuthFlows.assertExactlyOneWinner(OAuthFlows.concurrently(calls));
-        }
     }
 
     // ---- prompt, max_age, login_hint ----
