@@ -1,39 +1,62 @@
 package dev.authbox;
 
+import static dev.authbox.support.OAuthFlows.assertError;
+import static dev.authbox.support.OAuthFlows.assertExactlyOneWinner;
+import static dev.authbox.support.OAuthFlows.ok;
 import static dev.authbox.support.TestServer.adminBasic;
 import static dev.authbox.support.TestServer.basic;
 import static dev.authbox.support.TestServer.bearer;
 import static dev.authbox.support.TestServer.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.authbox.config.Setting;
+import dev.authbox.support.BrowserSession;
+import dev.authbox.support.BrowserSession.Pkce;
+import dev.authbox.support.HttpResult;
+import dev.authbox.support.OAuthFlows;
 import dev.authbox.support.TestDatabase;
 import dev.authbox.support.TestServer;
+import dev.authbox.support.UiFixtures;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Two nodes on one PostgreSQL schema behave as one server: tokens and keys are shared, and a change
- * made through one node reaches the other's caches within one second (DESIGN §5).
+ * Two nodes on one PostgreSQL schema behave as one server (issue 6): tokens and keys are shared, a
+ * change made through one node reaches the other's caches within one second (DESIGN §5), and a code
+ * or refresh token is single use however its uses are spread over the nodes.
  */
 class MultiNodeTest {
     private static final long POLL_MILLIS = 100;
     private static final long WITHIN_MILLIS = 1_000;
+    private static final String SECRET = "multi-node-client-secret";
+    private static final String PASSWORD = "multi-node-password";
+    /** Concurrent uses of one code or refresh token on each node. */
+    private static final int USES_PER_NODE = 25;
 
     static String url;
     static TestServer a;
     static TestServer b;
+    static OAuthFlows onA;
+    static OAuthFlows onB;
 
     @BeforeAll
     static void startTwoNodes() {
         url = TestDatabase.POSTGRES.freshUrl();
         a = TestServer.start(url, Map.of());
         b = TestServer.start(url, Map.of());
+        onA = new OAuthFlows(a);
+        onB = new OAuthFlows(b);
     }
 
     @AfterAll
@@ -108,6 +131,166 @@ class MultiNodeTest {
             long accepted = waitUntil(() -> a.get("/Client", bearer(jwt)).status() == 403);
             assertThat(accepted).as("A accepted the new key's token after %s", describe(accepted)).isLessThanOrEqualTo(WITHIN_MILLIS + POLL_MILLIS);
         }
+    }
+
+    // ---- user tokens across nodes ----
+
+    /**
+     * A user's token from A is introspected and accepted at userinfo on B; revoked on B, it is
+     * refused by A once A's cached lookup has aged out. A refresh token revoked on B stops
+     * refreshing on A at once (refresh tokens are never cached).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"opaque", "jwt"})
+    void aUserTokenFromOneNodeWorksOnTheOtherUntilRevokedThere(String format) throws Exception {
+        String client = TestServer.uniqueId("multi-user-" + format);
+        onA.passwordClient(client, SECRET, "{\"refresh_token\":true,\"token_format\":\"" + format + "\"}");
+        String user = TestServer.uniqueId("multi-alice");
+        onA.user(user, PASSWORD);
+        JsonNode tokens = onA.passwordTokens(client, SECRET, user, PASSWORD, "scope", "openid profile email");
+        String access = tokens.get("access_token").asText();
+        assertThat(access.indexOf('.') >= 0).as("a JWT access token for token_format %s", format).isEqualTo(format.equals("jwt"));
+
+        JsonNode introspected = onB.introspection(access);
+        assertThat(introspected.get("active").asBoolean()).as("on B: %s", introspected).isTrue();
+        assertThat(introspected.get("sub").asText()).isEqualTo(user);
+        assertThat(introspected.get("client_id").asText()).isEqualTo(client);
+        assertThat(introspected.get("scope").asText().split(" ")).containsExactlyInAnyOrder("openid", "profile", "email");
+        JsonNode claims = ok(onB.userinfo(access));
+        assertThat(claims.get("sub").asText()).isEqualTo(user);
+        assertThat(claims.get("email").asText()).isEqualTo(OAuthFlows.emailOf(user));
+        assertThat(claims.get("given_name").asText()).isEqualTo(OAuthFlows.GIVEN_NAME);
+        assertThat(claims.get("family_name").asText()).isEqualTo(OAuthFlows.FAMILY_NAME);
+        assertThat(claims.get("name").asText()).isEqualTo(OAuthFlows.NAME);
+
+        // The refresh token: another grant of the same user, refreshed on A, revoked on B.
+        String first = onA.passwordTokens(client, SECRET, user, PASSWORD).get("refresh_token").asText();
+        JsonNode rotated = ok(onA.refresh(client, SECRET, first));
+        String refresh = rotated.get("refresh_token").asText();
+        assertThat(onB.introspection(refresh).get("active").asBoolean()).as("A's refresh token on B").isTrue();
+        assertThat(onB.revoke(client, SECRET, refresh, "token_type_hint", "refresh_token").status()).isEqualTo(200);
+        assertError(onA.refresh(client, SECRET, refresh), 400, "invalid_grant");
+        assertThat(onA.introspection(rotated.get("access_token").asText()).get("active").asBoolean())
+                .as("on A, the access token of the family revoked on B").isFalse();
+
+        // The access token: A has it cached as active when B revokes it.
+        assertThat(onA.userinfo(access).status()).isEqualTo(200);
+        assertThat(onB.revoke(client, SECRET, access).status()).isEqualTo(200);
+        assertThat(onB.introspection(access).get("active").asBoolean()).as("on B, which revoked it").isFalse();
+        long took = waitUntil(() -> onA.userinfo(access).status() == 401);
+        assertThat(took).as("A refused the token revoked on B after %s", describe(took)).isLessThanOrEqualTo(WITHIN_MILLIS + POLL_MILLIS);
+        assertThat(onA.introspection(access).get("active").asBoolean()).as("on A").isFalse();
+    }
+
+    // ---- changes of users and clients ----
+
+    @Test
+    void aPasswordChangedOnOneNodeIsEnforcedOnTheOtherWithinASecond() throws Exception {
+        String client = TestServer.uniqueId("multi-pw");
+        onA.passwordClient(client, SECRET, "{}");
+        String user = TestServer.uniqueId("multi-pw-user");
+        onA.user(user, "old-" + PASSWORD);
+        onB.passwordTokens(client, SECRET, user, "old-" + PASSWORD); // B has the user cached
+
+        onA.user(user, "new-" + PASSWORD);
+        long took = waitUntil(() -> onB.password(client, SECRET, user, "old-" + PASSWORD).status() != 200);
+        assertThat(took).as("B refused the old password after %s", describe(took)).isLessThanOrEqualTo(WITHIN_MILLIS + POLL_MILLIS);
+        assertError(onB.password(client, SECRET, user, "old-" + PASSWORD), 400, "invalid_grant");
+        assertThat(onB.password(client, SECRET, user, "new-" + PASSWORD).status()).as("the new password on B").isEqualTo(200);
+    }
+
+    @Test
+    void aUserDeactivatedOnOneNodeCanNeitherLogInNorRefreshOnTheOtherWithinASecond() throws Exception {
+        String client = TestServer.uniqueId("multi-inactive");
+        onA.passwordClient(client, SECRET, "{\"refresh_token\":true}");
+        String user = TestServer.uniqueId("multi-inactive-user");
+        onA.user(user, PASSWORD);
+        String[] refresh = {onB.passwordTokens(client, SECRET, user, PASSWORD).get("refresh_token").asText()}; // B has the user cached
+
+        onA.setInactive(user, PASSWORD, true);
+        // Both calls every poll; a refresh that still succeeds rotates, and the next poll uses its successor.
+        long took = waitUntil(() -> {
+            boolean loginRefused = onB.password(client, SECRET, user, PASSWORD).status() != 200;
+            HttpResult r = onB.refresh(client, SECRET, refresh[0]);
+            if (r.status() == 200) {
+                refresh[0] = r.json().get("refresh_token").asText();
+            }
+            return loginRefused && r.status() != 200;
+        });
+        assertThat(took).as("B refused the inactive user's login and refresh after %s", describe(took))
+                .isLessThanOrEqualTo(WITHIN_MILLIS + POLL_MILLIS);
+        assertError(onB.password(client, SECRET, user, PASSWORD), 400, "invalid_grant");
+        assertError(onB.refresh(client, SECRET, refresh[0]), 400, "invalid_grant");
+    }
+
+    @Test
+    void aClientChangedOnOneNodeIsEnforcedOnTheOtherWithinASecond() throws Exception {
+        String client = TestServer.uniqueId("multi-client");
+        onA.passwordClient(client, SECRET, "{}", "client_credentials");
+        String user = TestServer.uniqueId("multi-client-user");
+        onA.user(user, PASSWORD);
+        assertThat(onB.password(client, SECRET, user, PASSWORD).status()).isEqualTo(200); // B has the client cached
+        assertThat(b.clientCredentialsToken(client, SECRET)).as("opaque by default").doesNotContain(".");
+
+        // No more password grant, and JWTs for client_credentials.
+        a.clientCredentialsClient(client, SECRET, "{\"token_format\":\"jwt\"}");
+        long took = waitUntil(() -> onB.password(client, SECRET, user, PASSWORD).status() != 200
+                & b.clientCredentialsToken(client, SECRET).indexOf('.') >= 0);
+        assertThat(took).as("B applied the client's new settings after %s", describe(took)).isLessThanOrEqualTo(WITHIN_MILLIS + POLL_MILLIS);
+        assertError(onB.password(client, SECRET, user, PASSWORD), 400, "unauthorized_client");
+        assertThat(SignedJWT.parse(b.clientCredentialsToken(client, SECRET)).getJWTClaimsSet().getSubject()).isEqualTo(client);
+    }
+
+    // ---- single use across nodes ----
+
+    /** The replay rule fires for the losers: what the winning redemption issued is revoked too. */
+    @Test
+    void ofFiftyConcurrentRedemptionsOfOneCodeOnTwoNodesExactlyOneSucceeds() throws Exception {
+        UiFixtures fa = new UiFixtures(a);
+        UiFixtures fb = new UiFixtures(b);
+        String client = fa.confidentialClient(true);
+        String user = fa.user();
+        Pkce pkce = Pkce.create();
+        String code = fa.code(new BrowserSession(a), client, user, pkce);
+
+        JsonNode winner = assertExactlyOneWinner(spreadOverBothNodes(
+                () -> fa.redeem(client, code, pkce.verifier()), () -> fb.redeem(client, code, pkce.verifier())));
+        String access = winner.get("access_token").asText();
+        assertThat(fa.active(access)).as("the winner's access token on A").isFalse();
+        assertThat(fb.active(access)).as("the winner's access token on B").isFalse();
+        assertError(onA.refresh(client, UiFixtures.SECRET, winner.get("refresh_token").asText()), 400, "invalid_grant");
+    }
+
+    /** The reuse rule fires for the losers: the winner's new tokens are revoked with the rest of the family. */
+    @Test
+    void ofFiftyConcurrentUsesOfOneRefreshTokenOnTwoNodesExactlyOneSucceeds() throws Exception {
+        String client = TestServer.uniqueId("multi-rt");
+        onA.passwordClient(client, SECRET, "{\"refresh_token\":true}");
+        String user = TestServer.uniqueId("multi-rt-user");
+        onA.user(user, PASSWORD);
+        for (int round = 0; round < 3; round++) {
+            JsonNode first = onA.passwordTokens(client, SECRET, user, PASSWORD);
+            String refresh = first.get("refresh_token").asText();
+
+            JsonNode winner = assertExactlyOneWinner(spreadOverBothNodes(
+                    () -> onA.refresh(client, SECRET, refresh), () -> onB.refresh(client, SECRET, refresh)));
+            for (OAuthFlows node : List.of(onA, onB)) {
+                assertError(node.refresh(client, SECRET, winner.get("refresh_token").asText()), 400, "invalid_grant");
+                assertThat(node.introspection(winner.get("access_token").asText()).get("active").asBoolean())
+                        .as("the winner's access token on %s", node == onA ? "A" : "B").isFalse();
+                assertThat(node.introspection(first.get("access_token").asText()).get("active").asBoolean()).isFalse();
+            }
+        }
+    }
+
+    /** {@link #USES_PER_NODE} calls on each node, interleaved and released together; their results. */
+    private static List<HttpResult> spreadOverBothNodes(Supplier<HttpResult> onNodeA, Supplier<HttpResult> onNodeB) throws Exception {
+        List<Supplier<HttpResult>> calls = new ArrayList<>();
+        for (int i = 0; i < USES_PER_NODE; i++) {
+            calls.add(onNodeA);
+            calls.add(onNodeB);
+        }
+        return OAuthFlows.concurrently(calls);
     }
 
     private static String describe(long millis) {

@@ -1,12 +1,12 @@
 package dev.authbox.oauth;
 
 import static dev.authbox.support.OAuthFlows.assertError;
+import static dev.authbox.support.OAuthFlows.assertExactlyOneWinner;
 import static dev.authbox.support.OAuthFlows.ok;
 import static dev.authbox.support.TestServer.adminBasic;
 import static dev.authbox.support.TestServer.basic;
 import static dev.authbox.support.TestServer.form;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.authbox.support.HttpResult;
@@ -16,7 +16,6 @@ import dev.authbox.support.TestServer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -26,7 +25,10 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The refresh_token grant: rotation, reuse detection, expiry, scope, client binding, single use under concurrency. */
+/**
+ * The refresh_token grant: rotation, reuse detection, expiry, scope, client binding, single use under
+ * concurrency (on two nodes: MultiNodeTest).
+ */
 @ParameterizedClass
 @EnumSource(TestDatabase.class)
 class RefreshTokenTest {
@@ -214,27 +216,6 @@ class RefreshTokenTest {
     }
 
     @Test
-    void twoNodesOnOnePostgresAlsoLetExactlyOneConcurrentRefreshSucceed() throws Exception {
-        assumeTrue(db == TestDatabase.POSTGRES, "two nodes share one database on PostgreSQL");
-        String url = TestDatabase.POSTGRES.freshUrl();
-        try (TestServer a = TestServer.start(url, Map.of()); TestServer b = TestServer.start(url, Map.of())) {
-            OAuthFlows onA = new OAuthFlows(a);
-            OAuthFlows onB = new OAuthFlows(b);
-            onA.passwordClient(client, secret, "{\"refresh_token\":true}");
-            onA.user(user, password);
-            for (int round = 0; round < 3; round++) {
-                String refresh = onA.passwordTokens(client, secret, user, password).get("refresh_token").asText();
-                List<Supplier<HttpResult>> calls = new ArrayList<>();
-                for (int i = 0; i < 10; i++) {
-                    calls.add(() -> onA.refresh(client, secret, refresh));
-                    calls.add(() -> onB.refresh(client, secret, refresh));
-                }
-                assertExactlyOneWinner(OAuthFlows.concurrently(calls));
-            }
-        }
-    }
-
-    @Test
     void clientCredentialsRefreshTokensWorkToo() {
         String cc = TestServer.uniqueId("ccrefresh");
         server.clientCredentialsClient(cc, secret, "{\"refresh_token\":true}");
@@ -247,16 +228,6 @@ class RefreshTokenTest {
         assertThat(introspected.get("active").asBoolean()).isTrue();
         assertThat(introspected.get("sub").asText()).isEqualTo(cc);
         assertError(flows.refresh(cc, secret, first.get("refresh_token").asText()), 400, "invalid_grant");
-    }
-
-    private static void assertExactlyOneWinner(List<HttpResult> results) {
-        long winners = results.stream().filter(r -> r.status() == 200).count();
-        assertThat(winners).as("successes among " + results).isEqualTo(1);
-        for (HttpResult r : results) {
-            if (r.status() != 200) {
-                assertError(r, 400, "invalid_grant");
-            }
-        }
     }
 
     private static Set<String> scopes(JsonNode tokenResponse) {

@@ -218,6 +218,19 @@ public final class OAuthFlows {
         }
     }
 
+    /**
+     * Asserts that exactly one of several concurrent uses of one single-use credential (a code, a
+     * refresh token) succeeded and every other one is a plain invalid_grant; returns the winner's body.
+     */
+    public static JsonNode assertExactlyOneWinner(List<HttpResult> results) {
+        List<HttpResult> winners = results.stream().filter(r -> r.status() == 200).toList();
+        assertThat(winners).as("successes among %s", results).hasSize(1);
+        assertThat(results.stream().filter(r -> r.status() != 200))
+                .as("every other use is a plain invalid_grant")
+                .allSatisfy(r -> assertError(r, 400, "invalid_grant"));
+        return winners.get(0).json();
+    }
+
     /** Sleeps until {@code deadlineMillis} (a {@link System#currentTimeMillis()} value). */
     public static void sleepUntil(long deadlineMillis) throws InterruptedException {
         long left = deadlineMillis - System.currentTimeMillis();

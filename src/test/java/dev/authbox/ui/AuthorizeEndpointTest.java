@@ -5,12 +5,11 @@ import static dev.authbox.support.BrowserSession.query;
 import static dev.authbox.support.BrowserSession.url;
 import static dev.authbox.support.TestServer.basic;
 import static dev.authbox.support.TestServer.form;
-import static dev.authbox.ui.UiFixtures.CB;
-import static dev.authbox.ui.UiFixtures.CB2;
-import static dev.authbox.ui.UiFixtures.PASSWORD;
-import static dev.authbox.ui.UiFixtures.SECRET;
+import static dev.authbox.support.UiFixtures.CB;
+import static dev.authbox.support.UiFixtures.CB2;
+import static dev.authbox.support.UiFixtures.PASSWORD;
+import static dev.authbox.support.UiFixtures.SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -21,8 +20,10 @@ import dev.authbox.support.BrowserSession;
 import dev.authbox.support.BrowserSession.Page;
 import dev.authbox.support.BrowserSession.Pkce;
 import dev.authbox.support.HttpResult;
+import dev.authbox.support.OAuthFlows;
 import dev.authbox.support.TestDatabase;
 import dev.authbox.support.TestServer;
+import dev.authbox.support.UiFixtures;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -35,11 +36,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
@@ -48,7 +45,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The authorization endpoint and the code's redemption, over HTTP (issue 4): which errors are
- * shown and which are redirected, state and iss, PKCE, single-use codes, prompt and max_age, and
+ * shown and which are redirected, state and iss, PKCE, single-use codes (across two nodes:
+ * MultiNodeTest), prompt and max_age, and
  * the implicit, hybrid and form_post responses. Each test on H2 and on PostgreSQL.
  */
 @ParameterizedClass
@@ -511,23 +509,11 @@ class AuthorizeEndpointTest {
     @Test
     void concurrentRedemptionsYieldExactlyOneToken() throws Exception {
         String code = fx.code(browser, app, user, pkce);
-        List<HttpResult> results = redeemConcurrently(List.of(fx), app, code, pkce.verifier(), 20);
-        assertExactlyOneWinner(results);
-    }
-
-    @Test
-    void concurrentRedemptionsOnTwoNodesYieldExactlyOneToken() throws Exception {
-        assumeTrue(db == TestDatabase.POSTGRES, "two nodes share one database only on PostgreSQL");
-        String dbUrl = db.freshUrl();
-        try (TestServer a = TestServer.start(dbUrl, Map.of()); TestServer b = TestServer.start(dbUrl, Map.of())) {
-            UiFixtures fa = new UiFixtures(a);
-            UiFixtures fb = new UiFixtures(b);
-            String client = fa.confidentialClient(true);
-            String person = fa.user();
-            String code = fa.code(new BrowserSession(a), client, person, pkce);
-            List<HttpResult> results = redeemConcurrently(List.of(fa, fb), client, code, pkce.verifier(), 20);
-            assertExactlyOneWinner(results);
+        List<Supplier<HttpResult>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            calls.add(() -> fx.redeem(app, code, pkce.verifier()));
         }
+        OAuthFlows.assertExactlyOneWinner(OAuthFlows.concurrently(calls));
     }
 
     // ---- prompt, max_age, login_hint ----
@@ -721,44 +707,6 @@ class AuthorizeEndpointTest {
                 .containsEntry("iss", fx.issuer()).doesNotContainKeys("code", "access_token", "id_token");
         assertThat(params.get("error_description")).as(location).isNotBlank();
         return params;
-    }
-
-    private static List<HttpResult> redeemConcurrently(List<UiFixtures> nodes, String clientId, String code, String verifier,
-                                                       int n) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            CountDownLatch ready = new CountDownLatch(n);
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<HttpResult>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                UiFixtures node = nodes.get(i % nodes.size());
-                futures.add(pool.submit(() -> {
-                    ready.countDown();
-                    go.await();
-                    return node.redeem(clientId, code, verifier);
-                }));
-            }
-            ready.await(10, TimeUnit.SECONDS);
-            go.countDown();
-            List<HttpResult> results = new ArrayList<>();
-            for (Future<HttpResult> f : futures) {
-                results.add(f.get(60, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static void assertExactlyOneWinner(List<HttpResult> results) {
-        long ok = results.stream().filter(r -> r.status() == 200).count();
-        assertThat(ok).as("successful redemptions of one code among %s", results).isEqualTo(1);
-        assertThat(results.stream().filter(r -> r.status() != 200))
-                .as("every other redemption is a plain invalid_grant")
-                .allSatisfy(r -> {
-                    assertThat(r.status()).as(r.toString()).isEqualTo(400);
-                    assertThat(r.json().get("error").asText()).isEqualTo("invalid_grant");
-                });
     }
 
     /** OIDC Core §3.1.3.6: base64url of the left half of the SHA-256 of the ASCII value. */

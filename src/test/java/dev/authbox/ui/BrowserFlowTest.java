@@ -1,7 +1,7 @@
 package dev.authbox.ui;
 
 import static dev.authbox.support.TestServer.form;
-import static dev.authbox.ui.UiFixtures.PASSWORD;
+import static dev.authbox.support.UiFixtures.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
@@ -19,6 +19,7 @@ import dev.authbox.support.BrowserSession.Pkce;
 import dev.authbox.support.HttpResult;
 import dev.authbox.support.TestDatabase;
 import dev.authbox.support.TestServer;
+import dev.authbox.support.UiFixtures;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

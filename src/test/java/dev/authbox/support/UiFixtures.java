@@ -1,4 +1,4 @@
-package dev.authbox.ui;
+package dev.authbox.support;
 
 import static dev.authbox.support.TestServer.basic;
 import static dev.authbox.support.TestServer.form;
@@ -8,31 +8,28 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
-import dev.authbox.support.BrowserSession;
-import dev.authbox.support.HttpResult;
-import dev.authbox.support.TestServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Clients, users and token calls shared by the browser-flow tests. */
-final class UiFixtures {
-    static final String CB = "http://127.0.0.1:9999/cb";
-    static final String CB2 = "http://127.0.0.1:9999/other";
-    static final String BYE = "http://127.0.0.1:9999/bye";
-    static final String SECRET = "app-secret-for-ui-tests";
-    static final String PASSWORD = "correct horse battery";
+/** Clients, users and token calls shared by the browser-flow tests (and the multi-node tests' code flow). */
+public final class UiFixtures {
+    public static final String CB = "http://127.0.0.1:9999/cb";
+    public static final String CB2 = "http://127.0.0.1:9999/other";
+    public static final String BYE = "http://127.0.0.1:9999/bye";
+    public static final String SECRET = "app-secret-for-ui-tests";
+    public static final String PASSWORD = "correct horse battery";
     private static final Map<String, String> ISSUERS = new ConcurrentHashMap<>();
 
-    final TestServer server;
+    public final TestServer server;
 
-    UiFixtures(TestServer server) {
+    public UiFixtures(TestServer server) {
         this.server = server;
     }
 
     /** The node's issuer, as its discovery document says. */
-    String issuer() {
+    public String issuer() {
         return ISSUERS.computeIfAbsent(server.base, b -> {
             HttpResult r = server.get("/.well-known/openid-configuration", null);
             assertThat(r.status()).as(r.toString()).isEqualTo(200);
@@ -41,7 +38,7 @@ final class UiFixtures {
     }
 
     /** An active user with {@link #PASSWORD}, an email and profile data; returns its id. */
-    String user() {
+    public String user() {
         String id = TestServer.uniqueId("alice");
         server.put("/User/" + id, "{\"email\":\"" + id + "@example.com\",\"password\":\"" + PASSWORD + "\","
                 + "\"data\":{\"name\":\"Alice Liddell\",\"given_name\":\"Alice\",\"family_name\":\"Liddell\"}}");
@@ -49,7 +46,7 @@ final class UiFixtures {
     }
 
     /** A client from raw JSON; returns its id. */
-    String client(String prefix, String json) {
+    public String client(String prefix, String json) {
         String id = TestServer.uniqueId(prefix);
         server.put("/Client/" + id, json);
         return id;
@@ -59,7 +56,7 @@ final class UiFixtures {
      * A confidential client with code and implicit, redirect {@link #CB}, JWT access tokens and
      * refresh tokens, logout target {@link #BYE}.
      */
-    String confidentialClient(boolean firstParty) {
+    public String confidentialClient(boolean firstParty) {
         return client(firstParty ? "app1p" : "app3p", "{\"name\":\"App\",\"secret\":\"" + SECRET + "\",\"first_party\":" + firstParty
                 + ",\"grant_types\":[\"code\",\"implicit\",\"refresh_token\"],"
                 + "\"post_logout_redirect_uris\":[\"" + BYE + "\"],"
@@ -68,13 +65,13 @@ final class UiFixtures {
     }
 
     /** A public client (no secret) with the code grant, redirect {@link #CB}. */
-    String publicClient(boolean firstParty) {
+    public String publicClient(boolean firstParty) {
         return client("pub", "{\"name\":\"Public App\",\"first_party\":" + firstParty + ",\"grant_types\":[\"code\"],"
                 + "\"auth\":{\"authorization_code\":{\"redirect_uri\":\"" + CB + "\"}}}");
     }
 
     /** An authorization request path for a code flow with PKCE and openid. */
-    static String codeRequest(String clientId, String state, String nonce, BrowserSession.Pkce pkce, String... extra) {
+    public static String codeRequest(String clientId, String state, String nonce, BrowserSession.Pkce pkce, String... extra) {
         List<String> pairs = new ArrayList<>(List.of("response_type", "code", "client_id", clientId, "redirect_uri", CB,
                 "scope", "openid profile email", "state", state, "nonce", nonce,
                 "code_challenge", pkce.challenge(), "code_challenge_method", "S256"));
@@ -91,11 +88,11 @@ final class UiFixtures {
     }
 
     /** Redeems a code as the confidential client (Basic). */
-    HttpResult redeem(String clientId, String code, String verifier) {
+    public HttpResult redeem(String clientId, String code, String verifier) {
         return redeem(clientId, code, CB, verifier);
     }
 
-    HttpResult redeem(String clientId, String code, String redirectUri, String verifier) {
+    public HttpResult redeem(String clientId, String code, String redirectUri, String verifier) {
         List<String> pairs = new ArrayList<>(List.of("grant_type", "authorization_code", "code", code));
         if (redirectUri != null) {
             pairs.add("redirect_uri");
@@ -109,7 +106,7 @@ final class UiFixtures {
     }
 
     /** Whether the admin's introspection calls the access token active. */
-    boolean active(String accessToken) {
+    public boolean active(String accessToken) {
         HttpResult r = server.send("POST", "/auth/introspect",
                 TestServer.headers("Authorization", TestServer.adminBasic(), "Content-Type", "application/x-www-form-urlencoded"),
                 form("token", accessToken));
@@ -117,12 +114,12 @@ final class UiFixtures {
         return r.json().get("active").asBoolean();
     }
 
-    HttpResult userinfo(String accessToken) {
+    public HttpResult userinfo(String accessToken) {
         return server.get("/auth/userinfo", "Bearer " + accessToken);
     }
 
     /** The parsed token, after checking its signature against the node's JWKS. */
-    SignedJWT verifiedJwt(String token) throws Exception {
+    public SignedJWT verifiedJwt(String token) throws Exception {
         SignedJWT jwt = SignedJWT.parse(token);
         JWKSet jwks = JWKSet.parse(server.get("/.well-known/jwks.json", null).body());
         RSAKey key = (RSAKey) jwks.getKeyByKeyId(jwt.getHeader().getKeyID());
@@ -132,7 +129,7 @@ final class UiFixtures {
     }
 
     /** Completes a code flow in {@code browser} (signing in when asked, approving consent) and returns the code. */
-    String code(BrowserSession browser, String clientId, String userId, BrowserSession.Pkce pkce, String... extra) {
+    public String code(BrowserSession browser, String clientId, String userId, BrowserSession.Pkce pkce, String... extra) {
         String state = "st-" + System.nanoTime();
         BrowserSession.Page p = browser.authorize(codeRequest(clientId, state, "n-" + state, pkce, extra),
                 userId, PASSWORD, "approve");
