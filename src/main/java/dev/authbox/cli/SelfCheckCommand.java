@@ -31,8 +31,9 @@ import picocli.CommandLine.Model.CommandSpec;
 final class SelfCheckCommand implements Callable<Integer> {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    private final String adminSecret = RandomTokens.newToken();
+    // Made when the check runs, not when the command line is set up: every 'serve' builds this command too.
+    private HttpClient http;
+    private String adminSecret;
     private String base;
     private int checks;
 
@@ -58,6 +59,8 @@ final class SelfCheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long started = System.nanoTime();
+        http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        adminSecret = RandomTokens.newToken();
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         try (Authbox node = Authbox.start(settings(), new PrintStream(console, true, StandardCharsets.UTF_8))) {
             base = "http://127.0.0.1:" + node.port();
