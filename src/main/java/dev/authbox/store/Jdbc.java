@@ -27,6 +27,13 @@ public final class Jdbc {
 
     private final DataSource dataSource;
     private volatile long unavailableUntil = System.nanoTime();
+    /**
+     * The connection of the transaction this thread has open. A lookup made inside a transaction
+     * (a cache miss while checking a token it has locked) runs on it: asking the pool for a second
+     * connection while holding one and a row lock deadlocks a node once concurrent requests for
+     * that row have taken every other connection.
+     */
+    private final ThreadLocal<Connection> openTransaction = new ThreadLocal<>();
 
     public Jdbc(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -48,9 +55,13 @@ public final class Jdbc {
     /**
      * Runs the work in one transaction: committed when it returns, rolled back when it throws. A
      * transaction the database aborted to break a deadlock or a serialization conflict is run again
-     * (the work must only touch the database through {@code c}).
+     * (the work must only touch the database through {@code c}, or through this Jdbc on the same
+     * thread, which joins the open transaction).
      */
     public <T> T inTransaction(Work<T> work) {
+        if (openTransaction.get() != null) {
+            return withConnection(work); // part of the transaction already open
+        }
         for (int attempt = 1; ; attempt++) {
             try {
                 return transactionOnce(work);
@@ -70,6 +81,7 @@ public final class Jdbc {
     private <T> T transactionOnce(Work<T> work) {
         return withConnection(c -> {
             c.setAutoCommit(false);
+            openTransaction.set(c);
             try {
                 T result = work.run(c);
                 c.commit();
@@ -77,6 +89,8 @@ public final class Jdbc {
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c, e);
                 throw e;
+            } finally {
+                openTransaction.remove();
             }
             // No need to restore auto-commit: the pool resets it when the connection goes back, and
             // doing it here would mask the real failure when the connection has just died.
@@ -84,6 +98,14 @@ public final class Jdbc {
     }
 
     public <T> T withConnection(Work<T> work) {
+        Connection open = openTransaction.get();
+        if (open != null) {
+            try {
+                return work.run(open);
+            } catch (SQLException e) {
+                throw translate(e);
+            }
+        }
         if (System.nanoTime() - unavailableUntil < 0) {
             throw new StoreUnavailableException("database unavailable (a moment ago); retry shortly", null);
         }

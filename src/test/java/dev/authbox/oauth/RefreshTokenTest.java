@@ -9,6 +9,7 @@ import static dev.authbox.support.TestServer.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.authbox.config.Setting;
 import dev.authbox.support.HttpResult;
 import dev.authbox.support.OAuthFlows;
 import dev.authbox.support.TestDatabase;
@@ -16,6 +17,7 @@ import dev.authbox.support.TestServer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -212,6 +214,21 @@ class RefreshTokenTest {
                 calls.add(() -> flows.refresh(client, secret, refresh));
             }
             assertExactlyOneWinner(OAuthFlows.concurrently(calls));
+        }
+    }
+
+    /**
+     * A node that has never seen the user looks it up while the refresh holds the token's row: that
+     * lookup must not wait for a second connection (with one, it would wait forever).
+     */
+    @Test
+    void aNodeWithOneConnectionRefreshesForAUserItHasNotSeen() {
+        try (TestServer lean = TestServer.start(server.dbUrl(), Map.of(Setting.DB_POOL_SIZE, "1"))) {
+            OAuthFlows onLean = new OAuthFlows(lean);
+            String refresh = login("scope", "openid profile").get("refresh_token").asText();
+            JsonNode narrowed = ok(onLean.refresh(client, secret, refresh, "scope", "profile"));
+            assertThat(narrowed.get("scope").asText()).isEqualTo("profile");
+            assertThat(onLean.refresh(client, secret, narrowed.get("refresh_token").asText()).status()).isEqualTo(200);
         }
     }
 

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.authbox.config.Setting;
 import dev.authbox.security.RandomTokens;
 import dev.authbox.support.BrowserSession;
 import dev.authbox.support.BrowserSession.Page;
@@ -514,6 +515,16 @@ class AuthorizeEndpointTest {
             calls.add(() -> fx.redeem(app, code, pkce.verifier()));
         }
         OAuthFlows.assertExactlyOneWinner(OAuthFlows.concurrently(calls));
+    }
+
+    /** As for refresh tokens: the user lookup made while the code's row is held needs no second connection. */
+    @Test
+    void aNodeWithOneConnectionRedeemsACodeForAUserItHasNotSeen() {
+        try (TestServer lean = TestServer.start(server.dbUrl(), Map.of(Setting.DB_POOL_SIZE, "1"))) {
+            String code = fx.code(browser, app, user, pkce);
+            HttpResult redeemed = new UiFixtures(lean).redeem(app, code, pkce.verifier());
+            assertThat(redeemed.status()).as(redeemed.toString()).isEqualTo(200);
+        }
     }
 
     // ---- prompt, max_age, login_hint ----
