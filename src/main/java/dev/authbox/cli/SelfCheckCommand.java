@@ -66,6 +66,7 @@ final class SelfCheckCommand implements Callable<Integer> {
             base = "http://127.0.0.1:" + node.port();
             run();
         } catch (CheckFailed e) {
+            System.err.print(console.toString(StandardCharsets.UTF_8));
             System.err.println("authbox selfcheck FAILED after " + checks + " checks: " + e.getMessage());
             return 1;
         }

@@ -96,16 +96,25 @@ public final class RefreshTokenGrant implements GrantHandler {
 
     /**
      * The hot path: one statement checks the token (live, this client's, an enabled grant, an active
-     * user), rotates it and stores the successor; the access token is signed after, from the row.
-     * Empty when the statement refused: the checked path then finds out why.
+     * user), rotates it, stores the successor and returns the user; the access token is signed
+     * after, from the row, so nothing after the commit can fail for the database and leave the
+     * client holding a used token. Empty when the statement refused: the checked path then finds
+     * out why.
      */
     private Optional<TokenResponse> rotateAtOnce(Client client, String tokenHash, UniformSettings uniform) {
         TokenGenerator.Drawn drawn = tokens.draw(uniform.settings());
-        Optional<RefreshTokenRecord> rotated = store.rotateAtOnce(tokenHash, client.id(), uniform.grantTypes(),
+        Optional<RefreshTokenStore.Used> rotated = store.rotateAtOnce(tokenHash, client.id(), uniform.grantTypes(),
                 new RefreshTokenStore.NextRows(drawn.jti(), drawn.accessTokenHash(), drawn.now(), drawn.expiresAt(),
                         drawn.refreshHash(), drawn.refreshExpiresAt()));
-        return rotated.map(live -> {
-            User user = live.userId() == null ? null : users.find(live.userId()).orElse(null);
+        return rotated.map(used -> {
+            RefreshTokenRecord live = used.token();
+            User user = used.user() == null ? null : UserDirectory.toUser(used.user());
+            if (live.userId() != null && (user == null || user.inactive())) {
+                // The column said active but the User says otherwise (written by a node from before
+                // the column): the user's tokens are dead either way.
+                sessions.forget(store.revokeFamily(live.familyId(), drawn.now()));
+                throw OAuthException.invalidGrant("the refresh token's user is inactive or gone");
+            }
             TokenGrant grant = new TokenGrant(client.id(), live.userId(), live.grantType(), uniform.settings(),
                     Scopes.parse(live.scope()), live.audience(), live.familyId(), null, null);
             return responder.response(tokens.complete(drawn, grant), user, null);

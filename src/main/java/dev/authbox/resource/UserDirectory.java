@@ -47,7 +47,8 @@ public final class UserDirectory {
         cache.invalidateAll();
     }
 
-    private static User toUser(StoredDocument doc) {
+    /** The User of a stored row. */
+    public static User toUser(StoredDocument doc) {
         try {
             ObjectNode r = (ObjectNode) Json.JSON.readTree(doc.json());
             return new User(doc.id(), doc.version(), r.path("email").asText(null), doc.secretHash(),

@@ -4,7 +4,12 @@ import dev.authbox.config.Settings.Argon2Params;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Argon2id hashing of client secrets and user passwords, stored as PHC strings
@@ -17,18 +22,27 @@ public final class PasswordHasher {
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
-    /**
-     * Hashes run at most one per core: Argon2id is CPU- and memory-bound, so more at once only adds
-     * switching and several MiB of live memory each, which under a login burst turns into
-     * garbage-collection time taken from the hashes themselves. Fair, so logins are served in order.
-     */
-    private static final Semaphore CORES = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
-
     private final Argon2Params params;
+    /**
+     * Hashes run here, in arrival order, as many at once as there are cores for the configured
+     * parallelism: Argon2id is CPU- and memory-bound, so more at once only adds switching and
+     * several MiB of live memory each, which under a login burst turns into garbage-collection time
+     * taken from the hashes themselves. Request threads (virtual on JDK 21+) wait here without
+     * holding a carrier thread, which a native hash would otherwise pin. Idle threads end.
+     */
+    private final ThreadPoolExecutor hashing;
     private volatile String dummyHash;
 
     public PasswordHasher(Argon2Params params) {
         this.params = params;
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / params.parallelism());
+        AtomicInteger n = new AtomicInteger();
+        hashing = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "authbox-argon2-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        hashing.allowCoreThreadTimeOut(true);
     }
 
     public Argon2Params params() {
@@ -94,13 +108,17 @@ public final class PasswordHasher {
         verify(password == null ? "" : password, dummy);
     }
 
-    private static byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
-        Argon2id argon2 = FastestArgon2id.get();
-        CORES.acquireUninterruptibly();
+    private byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
+        byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
+        Future<byte[]> tag = hashing.submit(() -> PreferredArgon2id.get().derive(bytes, salt, m, t, p, length));
         try {
-            return argon2.derive(password.getBytes(StandardCharsets.UTF_8), salt, m, t, p, length);
-        } finally {
-            CORES.release();
+            return tag.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            tag.cancel(true);
+            throw new IllegalStateException("interrupted while waiting for a password hash", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException("password hash failed", e.getCause());
         }
     }
 }

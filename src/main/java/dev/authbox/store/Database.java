@@ -38,6 +38,9 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(settings.dbPoolSize());
         config.setMinimumIdle(Math.min(2, settings.dbPoolSize()));
         config.setPoolName("authbox-db");
+        // Single use is proved by conditional UPDATEs, which under READ COMMITTED re-check a row a
+        // concurrent transaction changed and match nothing, where stricter levels abort instead.
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         // Fail fast when the database is away, so requests get a 503 instead of hanging.
         config.setConnectionTimeout(3_000);
         config.setValidationTimeout(2_000);
@@ -93,7 +96,7 @@ public final class Database implements AutoCloseable {
         return jdbc;
     }
 
-    /** PostgreSQL (or compatible), whose data-modifying WITH clauses let one statement do a transaction's work. */
+    /** PostgreSQL (by URL), whose data-modifying WITH clauses let one statement do a transaction's work. */
     public boolean postgres() {
         return postgres;
     }

@@ -55,18 +55,19 @@ public final class Jdbc {
     /**
      * Runs the work in one transaction: committed when it returns, rolled back when it throws. A
      * transaction the database aborted to break a deadlock or a serialization conflict is run again
-     * (the work must only touch the database through {@code c}, or through this Jdbc on the same
-     * thread, which joins the open transaction).
+     * (the work must only touch the database through {@code c}, or through this Jdbc's queries and
+     * updates on the same thread, which join the open transaction; not through another transaction).
      */
     public <T> T inTransaction(Work<T> work) {
         if (openTransaction.get() != null) {
-            return withConnection(work); // part of the transaction already open
+            // It could only join the open one, losing its own commit and rollback: a programming error.
+            throw new IllegalStateException("a transaction is already open on this thread");
         }
         for (int attempt = 1; ; attempt++) {
             try {
                 return transactionOnce(work);
             } catch (StoreException e) {
-                if (attempt >= 3 || !(e.getCause() instanceof SQLException sql) || !retryable(sql)) {
+                if (attempt >= 3 || !retryable(e)) {
                     throw e;
                 }
             }
@@ -76,6 +77,16 @@ public final class Jdbc {
     private static boolean retryable(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         return state.equals("40P01") || state.equals("40001");
+    }
+
+    /** A deadlock or serialization conflict the database broke by aborting: nothing was changed. */
+    static boolean retryable(StoreException e) {
+        return e.getCause() instanceof SQLException sql && retryable(sql);
+    }
+
+    /** The SQLState behind a store failure, or null. */
+    static String sqlState(StoreException e) {
+        return e.getCause() instanceof SQLException sql ? sql.getSQLState() : null;
     }
 
     private <T> T transactionOnce(Work<T> work) {
@@ -103,7 +114,7 @@ public final class Jdbc {
             try {
                 return work.run(open);
             } catch (SQLException e) {
-                throw translate(e);
+                throw failed(e);
             }
         }
         if (System.nanoTime() - unavailableUntil < 0) {
@@ -112,11 +123,7 @@ public final class Jdbc {
         try (Connection c = dataSource.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
-            StoreException translated = translate(e);
-            if (translated instanceof StoreUnavailableException) {
-                unavailableUntil = System.nanoTime() + FAIL_FAST_NANOS;
-            }
-            throw translated;
+            throw failed(e);
         }
     }
 
@@ -154,6 +161,15 @@ public final class Jdbc {
             }
             ps.setObject(i + 1, args[i]);
         }
+    }
+
+    /** The store exception for a failure; an unreachable database makes calls fail fast for a moment. */
+    private StoreException failed(SQLException e) {
+        StoreException translated = translate(e);
+        if (translated instanceof StoreUnavailableException) {
+            unavailableUntil = System.nanoTime() + FAIL_FAST_NANOS;
+        }
+        return translated;
     }
 
     private static void rollbackQuietly(Connection c, Exception cause) {

@@ -8,6 +8,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Refresh tokens and their families. Rotation marks the presented token used with one conditional
@@ -16,7 +18,7 @@ import java.util.Set;
  * {@link #rotate} is the general transaction, which also tells why a token was refused.
  */
 public final class RefreshTokenStore {
-    private static final String COLUMNS = "token_hash, family_id, client_id, user_id, grant_type, scope, audience,"
+    static final String COLUMNS = "token_hash, family_id, client_id, user_id, grant_type, scope, audience,"
             + " created_at, expires_at, used_at, revoked_at";
 
     /** What became of a presented refresh token. */
@@ -55,24 +57,37 @@ public final class RefreshTokenStore {
                            Long refreshExpiresAt) {
     }
 
-    /** The presented token's live row: not used, not revoked, not expired, its client's, its user active. */
-    private static final String LIVE = "token_hash = ? AND client_id = ? AND grant_type IN (%s) AND used_at IS NULL"
-            + " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"
+    /** A token that can be used now: not used before, not revoked, not expired (at the bound time). */
+    private static final String USABLE = "used_at IS NULL AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)";
+    /** Usable, the caller's, under one of its refresh-enabled grants (%s), its user (if any) active. */
+    private static final String LIVE = "token_hash = ? AND client_id = ? AND grant_type IN (%s) AND " + USABLE
             + " AND (user_id IS NULL OR EXISTS (SELECT 1 FROM app_user u WHERE u.id = refresh_token.user_id"
             + " AND u.inactive = FALSE))";
+    private static final String SELECT_BY_HASH = "SELECT " + COLUMNS + " FROM refresh_token WHERE token_hash = ?";
     private static final String COPY_SESSION = "INSERT INTO auth_session (" + SessionStore.COLUMNS + ")"
             + " SELECT CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(64)), family_id, client_id, user_id, grant_type, scope,"
             + " audience, CAST(? AS BIGINT), CAST(? AS BIGINT), NULL, NULL FROM %s";
     private static final String COPY_REFRESH = "INSERT INTO refresh_token (" + COLUMNS + ")"
             + " SELECT CAST(? AS VARCHAR(64)), family_id, client_id, user_id, grant_type, scope, audience,"
             + " CAST(? AS BIGINT), CAST(? AS BIGINT), NULL, NULL FROM %s";
+    /** The used token's row (as %s) with its user's, so that nothing after the commit needs the database. */
+    private static final String WITH_USER = "SELECT t.*, u.id AS u_id, u.version AS u_version, u.updated_at AS u_updated_at,"
+            + " u.password_hash AS u_password_hash, u.resource AS u_resource FROM %s t"
+            + " LEFT JOIN app_user u ON u.id = t.user_id";
+
+    /** A token used by {@link #rotateAtOnce}, and its user as stored (null for a client's own token). */
+    public record Used(RefreshTokenRecord token, StoredDocument user) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(RefreshTokenStore.class);
 
     private final Jdbc jdbc;
-    private final boolean writableCtes;
+    private volatile boolean writableCtes;
 
     /**
      * @param writableCtes the database runs data-modifying WITH clauses (PostgreSQL), so a rotation
-     *                     and its successor's rows can be one statement
+     *                     and its successor's rows can be one statement; a database that refuses
+     *                     them (some PostgreSQL-compatible ones) gets the transaction instead
      */
     public RefreshTokenStore(Jdbc jdbc, boolean writableCtes) {
         this.jdbc = jdbc;
@@ -80,7 +95,7 @@ public final class RefreshTokenStore {
     }
 
     public Optional<RefreshTokenRecord> find(String tokenHash) {
-        return jdbc.queryOne("SELECT " + COLUMNS + " FROM refresh_token WHERE token_hash = ?", RefreshTokenStore::map, tokenHash);
+        return jdbc.queryOne(SELECT_BY_HASH, RefreshTokenStore::map, tokenHash);
     }
 
     /**
@@ -89,10 +104,9 @@ public final class RefreshTokenStore {
      */
     public Rotation rotate(String tokenHash, long now, Successor successor) {
         return jdbc.inTransaction(c -> {
-            int won = Jdbc.update(c, "UPDATE refresh_token SET used_at = ? WHERE token_hash = ? AND used_at IS NULL"
-                    + " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)", now, tokenHash, now);
-            Optional<RefreshTokenRecord> row = first(Jdbc.query(c, "SELECT " + COLUMNS + " FROM refresh_token WHERE token_hash = ?",
-                    RefreshTokenStore::map, tokenHash));
+            int won = Jdbc.update(c, "UPDATE refresh_token SET used_at = ? WHERE token_hash = ? AND " + USABLE,
+                    now, tokenHash, now);
+            Optional<RefreshTokenRecord> row = first(Jdbc.query(c, SELECT_BY_HASH, RefreshTokenStore::map, tokenHash));
             if (row.isEmpty()) {
                 return new Rotation.Refused("unknown refresh token");
             }
@@ -116,40 +130,47 @@ public final class RefreshTokenStore {
      * Uses the token once and records its successor, copying what the successor inherits from the
      * token's row, when the token is live, was issued to {@code clientId} under one of
      * {@code grantTypes}, and its user (if any) is active. On PostgreSQL that is one statement, so
-     * one round trip, that proves single use, rotates and stores. Empty when any condition fails:
-     * nothing changed, and {@link #rotate} can tell why.
+     * one round trip, that proves single use, rotates and stores. Empty when any condition fails or
+     * the database aborted the statement for a conflict: nothing changed, and {@link #rotate} can
+     * tell why.
      */
-    public Optional<RefreshTokenRecord> rotateAtOnce(String tokenHash, String clientId, Set<String> grantTypes,
-                                                     NextRows next) {
+    public Optional<Used> rotateAtOnce(String tokenHash, String clientId, Set<String> grantTypes, NextRows next) {
         String live = LIVE.formatted(String.join(", ", Collections.nCopies(grantTypes.size(), "?")));
-        List<Object> liveArgs = new ArrayList<>(List.of(tokenHash, clientId));
-        liveArgs.addAll(grantTypes);
-        liveArgs.add(next.now());
+        List<Object> update = new ArrayList<>(List.of(next.now(), tokenHash, clientId));
+        update.addAll(grantTypes);
+        update.add(next.now());
         Object[] sessionArgs = {next.sessionId(), next.accessTokenHash(), next.now(), next.accessExpiresAt()};
         Object[] refreshArgs = {next.refreshHash(), next.now(), next.refreshExpiresAt()};
         if (writableCtes) {
             String sql = "WITH used AS (UPDATE refresh_token SET used_at = ? WHERE " + live + " RETURNING " + COLUMNS + "),"
-                    + " s AS (" + COPY_SESSION.formatted("used") + "), r AS (" + COPY_REFRESH.formatted("used") + ")"
-                    + " SELECT " + COLUMNS + " FROM used";
-            List<Object> args = new ArrayList<>();
-            args.add(next.now());
-            args.addAll(liveArgs);
+                    + " s AS (" + COPY_SESSION.formatted("used") + "), r AS (" + COPY_REFRESH.formatted("used") + ") "
+                    + WITH_USER.formatted("used");
+            List<Object> args = new ArrayList<>(update);
             args.addAll(Arrays.asList(sessionArgs));
             args.addAll(Arrays.asList(refreshArgs));
-            return jdbc.queryOne(sql, RefreshTokenStore::map, args.toArray());
+            try {
+                return jdbc.queryOne(sql, RefreshTokenStore::mapUsed, args.toArray());
+            } catch (StoreException e) {
+                if (Jdbc.retryable(e)) {
+                    return Optional.empty();
+                }
+                if (!"0A000".equals(Jdbc.sqlState(e))) {
+                    throw e;
+                }
+                LOG.warn("the database does not run data-modifying WITH clauses ({}); refreshes use a transaction",
+                        e.getMessage());
+                writableCtes = false;
+            }
         }
         return jdbc.inTransaction(c -> {
-            List<Object> args = new ArrayList<>();
-            args.add(next.now());
-            args.addAll(liveArgs);
-            if (Jdbc.update(c, "UPDATE refresh_token SET used_at = ? WHERE " + live, args.toArray()) == 0) {
+            if (Jdbc.update(c, "UPDATE refresh_token SET used_at = ? WHERE " + live, update.toArray()) == 0) {
                 return Optional.empty();
             }
             String used = "refresh_token WHERE token_hash = ?";
             Jdbc.update(c, COPY_SESSION.formatted(used), append(sessionArgs, tokenHash));
             Jdbc.update(c, COPY_REFRESH.formatted(used), append(refreshArgs, tokenHash));
-            return first(Jdbc.query(c, "SELECT " + COLUMNS + " FROM refresh_token WHERE token_hash = ?",
-                    RefreshTokenStore::map, tokenHash));
+            return first(Jdbc.query(c, WITH_USER.formatted("refresh_token") + " WHERE t.token_hash = ?",
+                    RefreshTokenStore::mapUsed, tokenHash));
         });
     }
 
@@ -166,6 +187,13 @@ public final class RefreshTokenStore {
 
     static <T> Optional<T> first(List<T> rows) {
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    private static Used mapUsed(ResultSet rs) throws SQLException {
+        String userId = rs.getString("u_id");
+        StoredDocument user = userId == null ? null : new StoredDocument(userId, rs.getLong("u_version"),
+                rs.getLong("u_updated_at"), rs.getString("u_password_hash"), rs.getString("u_resource"));
+        return new Used(map(rs), user);
     }
 
     static RefreshTokenRecord map(ResultSet rs) throws SQLException {

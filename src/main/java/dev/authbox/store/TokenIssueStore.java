@@ -19,9 +19,8 @@ import java.util.concurrent.TimeUnit;
 public final class TokenIssueStore implements AutoCloseable {
     private static final String INSERT_SESSION = "INSERT INTO auth_session (" + SessionStore.COLUMNS
             + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String INSERT_REFRESH = "INSERT INTO refresh_token (token_hash, family_id, client_id, user_id,"
-            + " grant_type, scope, audience, created_at, expires_at, used_at, revoked_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_REFRESH = "INSERT INTO refresh_token (" + RefreshTokenStore.COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final int MAX_BATCH = 512;
     private static final int WRITERS = 2;
 

@@ -14,6 +14,8 @@ import dev.authbox.support.HttpResult;
 import dev.authbox.support.OAuthFlows;
 import dev.authbox.support.TestDatabase;
 import dev.authbox.support.TestServer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -164,6 +166,25 @@ class RefreshTokenTest {
         flows.setInactive(user, password, false);
         assertThat(flows.refresh(client, secret, refresh).status())
                 .as("the refusals neither used the token nor took it for a reuse").isEqualTo(200);
+    }
+
+    /**
+     * A node from before the inactive column writes the User without it: the refresh still reads the
+     * User itself and refuses, ending the family it just rotated.
+     */
+    @Test
+    void aUserDeactivatedWithoutTheColumnIsStillRefused() throws Exception {
+        String stale = TestServer.uniqueId("stale");
+        flows.user(stale, password);
+        JsonNode tokens = flows.passwordTokens(client, secret, stale, password);
+        try (Connection c = server.connect();
+             PreparedStatement st = c.prepareStatement(
+                     "UPDATE app_user SET resource = REPLACE(resource, '\"inactive\":false', '\"inactive\":true') WHERE id = ?")) {
+            st.setString(1, stale);
+            assertThat(st.executeUpdate()).isEqualTo(1);
+        }
+        assertError(flows.refresh(client, secret, tokens.get("refresh_token").asText()), 400, "invalid_grant");
+        assertThat(flows.introspection(tokens.get("access_token").asText()).get("active").asBoolean()).isFalse();
     }
 
     @Test

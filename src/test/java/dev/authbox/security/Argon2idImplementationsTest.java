@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class Argon2idImplementationsTest {
     @Test
     void nativeLibargon2LoadsHereAndIsTheOneChosen() {
-        assertThat(FastestArgon2id.get().name()).isEqualTo("libargon2");
+        assertThat(PreferredArgon2id.get().name()).isEqualTo("libargon2");
     }
 
     @Test

@@ -39,7 +39,8 @@ class RefreshTokenStoreTest {
         jdbc = database.jdbc();
         store = new RefreshTokenStore(jdbc, database.postgres());
         sessions = new SessionStore(jdbc);
-        jdbc.update("INSERT INTO app_user (id, version, updated_at, resource, inactive) VALUES ('ann', 1, 0, '{}', FALSE)");
+        jdbc.update("INSERT INTO app_user (id, version, updated_at, resource, inactive) VALUES (?, 1, 0, ?, FALSE)", "ann",
+                "{\"inactive\":false}");
         jdbc.update("INSERT INTO app_user (id, version, updated_at, resource, inactive) VALUES ('off', 1, 0, '{}', TRUE)");
     }
 
@@ -61,12 +62,16 @@ class RefreshTokenStoreTest {
     @Test
     void aLiveTokenIsUsedAndItsSuccessorInheritsTheFamily() {
         token("t1", "ann", null);
-        Optional<RefreshTokenRecord> used = store.rotateAtOnce("t1", "app", Set.of("password", "authorization_code"), next("1"));
+        Optional<RefreshTokenStore.Used> rotated = store.rotateAtOnce("t1", "app", Set.of("password", "authorization_code"),
+                next("1"));
 
-        assertThat(used).isPresent();
-        assertThat(used.get().familyId()).isEqualTo("fam");
-        assertThat(used.get().userId()).isEqualTo("ann");
-        assertThat(used.get().usedAt()).isEqualTo(NOW);
+        assertThat(rotated).isPresent();
+        RefreshTokenRecord used = rotated.get().token();
+        assertThat(used.familyId()).isEqualTo("fam");
+        assertThat(used.userId()).isEqualTo("ann");
+        assertThat(used.usedAt()).isEqualTo(NOW);
+        assertThat(rotated.get().user().id()).isEqualTo("ann");
+        assertThat(rotated.get().user().json()).isEqualTo("{\"inactive\":false}");
         assertThat(store.find("t1").orElseThrow().usedAt()).isEqualTo(NOW);
         assertThat(store.find("rt-1")).hasValue(new RefreshTokenRecord("rt-1", "fam", "app", "ann", "password",
                 "openid profile", "api", NOW, NOW + 900, null, null));
@@ -79,7 +84,8 @@ class RefreshTokenStoreTest {
         jdbc.update("INSERT INTO refresh_token (token_hash, family_id, client_id, user_id, grant_type, scope, audience,"
                 + " created_at, expires_at) VALUES ('c1', 'cfam', 'app', NULL, 'client_credentials', NULL, NULL, 10, NULL)");
         NextRows jwt = new NextRows("sid-j", null, NOW, NOW + 60, "rt-j", null);
-        assertThat(store.rotateAtOnce("c1", "app", Set.of("client_credentials"), jwt)).isPresent();
+        assertThat(store.rotateAtOnce("c1", "app", Set.of("client_credentials"), jwt)).get()
+                .satisfies(used -> assertThat(used.user()).as("a client's own token has no user").isNull());
         assertThat(store.find("rt-j").orElseThrow().expiresAt()).isNull();
         assertThat(sessions.find("sid-j").orElseThrow().tokenHash()).isNull();
     }

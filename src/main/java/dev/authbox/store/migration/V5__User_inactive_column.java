@@ -21,9 +21,14 @@ public class V5__User_inactive_column extends BaseJavaMigration {
         try (Statement st = c.createStatement()) {
             st.execute("ALTER TABLE app_user ADD COLUMN inactive BOOLEAN DEFAULT FALSE NOT NULL");
         }
-        ObjectMapper json = new ObjectMapper();
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, resource FROM app_user");
+        try (Statement st = c.createStatement()) {
+            st.setFetchSize(500); // read in pages, not all users at once
+            backfill(c, st, new ObjectMapper());
+        }
+    }
+
+    private static void backfill(Connection c, Statement st, ObjectMapper json) throws Exception {
+        try (ResultSet rs = st.executeQuery("SELECT id, resource FROM app_user");
              PreparedStatement mark = c.prepareStatement("UPDATE app_user SET inactive = TRUE WHERE id = ?")) {
             while (rs.next()) {
                 JsonNode user = json.readTree(rs.getString("resource"));
