@@ -24,7 +24,7 @@ EOF
     bench_common_usage
     cat <<'EOF'
 environment: AUTHBOX_JAR (a server jar; skips the build), JAVA (server JVM, default java),
-  SERVER_JAVA_OPTS (default -Xmx256m), LOADGEN_JAVA, LOADGEN_OPTS, BENCH_ARGON2 (default 7168,5,1 =
+  SERVER_JAVA_OPTS (default -XX:+UseSerialGC -Xms16m -Xmx96m), LOADGEN_JAVA, LOADGEN_OPTS, BENCH_ARGON2 (default 7168,5,1 =
   memory KiB, iterations, parallelism), BENCH_CACHE (default ~/.cache/authbox-bench), KEEP_WORK=1
 exit codes: 0 clean, 1 setup failed, 3 a run had errors (or a peer failed), 64 bad arguments
 EOF
@@ -47,7 +47,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 case "$DB" in h2|postgres) ;; *) echo "$SELF: --db must be h2 or postgres" >&2; exit 64 ;; esac
-SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS--Xmx256m}
+SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS--XX:+UseSerialGC -Xms16m -Xmx96m} # the README's small-footprint flags
 URL="http://$HOST:$PORT"
 OUT=${OUT:-$(bench_default_out "$DB")}
 
