@@ -189,7 +189,8 @@ public final class Authbox implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        executor.execute(() -> hasher.verifyDummy(""));
+        // A second later, so that it does not compete with the first requests for the CPU.
+        executor.schedule(() -> hasher.verifyDummy(""), 1, TimeUnit.SECONDS);
         executor.scheduleWithFixedDelay(() -> {
             try {
                 keys.reloadIfChanged();
