@@ -12,36 +12,38 @@ import org.slf4j.LoggerFactory;
 /** Argon2id in the reference C library (libargon2, bundled for common platforms, called through JNA). */
 final class NativeArgon2id implements Argon2id {
     private static final Logger LOG = LoggerFactory.getLogger(NativeArgon2id.class);
-    /** glibc's mallopt parameter M_MMAP_THRESHOLD. */
-    private static final int M_MMAP_THRESHOLD = -3;
 
     private final Argon2Advanced argon2 = Argon2Factory.createAdvanced(Argon2Factory.Argon2Types.ARGON2id);
+    private final LibC libc = glibc();
 
-    /** The C library's allocator tuning call (glibc). */
+    /** The C library's call that gives freed heap memory back to the system (glibc). */
     private interface LibC extends Library {
-        int mallopt(int param, int value);
+        int malloc_trim(long pad);
     }
 
-    NativeArgon2id() {
-        returnLargeBlocksOnFree();
+    private static LibC glibc() {
+        if (!Platform.isLinux()) {
+            return null;
+        }
+        try {
+            LibC c = Native.load("c", LibC.class);
+            c.malloc_trim(0);
+            return c;
+        } catch (LinkageError e) {
+            LOG.debug("no malloc_trim in this C library ({})", e.toString());
+            return null;
+        }
     }
 
     /**
-     * libargon2 mallocs a hash's whole memory (m KiB) and frees it after. glibc raises its mmap
-     * threshold to the largest block freed, so from the second hash on each hashing thread's arena
-     * would keep that much memory for good (tens of MiB of resident memory doing nothing). A fixed
-     * 1 MiB threshold keeps large blocks mmap'd, so free returns them to the system.
+     * libargon2 mallocs a hash's whole memory (m KiB) and frees it after; glibc keeps such blocks in
+     * the hashing thread's arena for the next hash, which is what a busy node wants but leaves tens
+     * of MiB resident when the logins stop. Trimming gives them back.
      */
-    private static void returnLargeBlocksOnFree() {
-        if (!Platform.isLinux()) {
-            return;
-        }
-        try {
-            if (Native.load("c", LibC.class).mallopt(M_MMAP_THRESHOLD, 1 << 20) != 1) {
-                LOG.debug("mallopt(M_MMAP_THRESHOLD) refused");
-            }
-        } catch (LinkageError e) {
-            LOG.debug("no mallopt in this C library ({})", e.toString());
+    @Override
+    public void releaseFreedMemory() {
+        if (libc != null) {
+            libc.malloc_trim(0);
         }
     }
 

@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Picks, once per process and on first use, the Argon2id implementation every hash uses: native
- * libargon2 where it loads (1.5x Bouncy Castle's rate here), else Bouncy Castle.
+ * libargon2 where it loads (1.3-1.4x Bouncy Castle's rate here), else Bouncy Castle.
  */
 final class PreferredArgon2id {
     private static final Logger LOG = LoggerFactory.getLogger(PreferredArgon2id.class);
