@@ -51,6 +51,7 @@ import dev.authbox.token.KeyEncryptor;
 import dev.authbox.token.Sessions;
 import dev.authbox.token.SigningKeys;
 import dev.authbox.token.TokenGenerator;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -148,9 +149,6 @@ public final class Authbox implements AutoCloseable {
         PageRenderer pages = new PageRenderer();
 
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(metrics);
-        new JvmThreadMetrics().bindTo(metrics);
-        new ProcessorMetrics().bindTo(metrics);
 
         joined(bootstrapped);
         Discovery discovery = new Discovery(settings.issuer(), tokenEndpoint.grantTypes(), settings.signingAlg());
@@ -167,7 +165,7 @@ public final class Authbox implements AutoCloseable {
                 new LogoutRoutes(ssoSessions, clientDirectory, userDirectory, keys, cookies, pages)::register));
         LOG.info("authbox listening on {}://{}:{} (issuer {}, database {}, crypto {})",
                 settings.tls() ? "https" : "http", settings.host(), http.port(), settings.issuer(), settings.redactedDbUrl(), crypto);
-        return new Authbox(database, http, background(keys, hasher), tokenWrites);
+        return new Authbox(database, http, background(keys, hasher, metrics), tokenWrites);
     }
 
     /** The result of start-up work done on another thread, failing with its own exception. */
@@ -183,11 +181,17 @@ public final class Authbox implements AutoCloseable {
      * Housekeeping on one daemon thread: preparing the dummy password hash (off the start-up path),
      * noticing signing keys added by other nodes, retiring rotated-out keys.
      */
-    private static ScheduledExecutorService background(SigningKeys keys, PasswordHasher hasher) {
+    private static ScheduledExecutorService background(SigningKeys keys, PasswordHasher hasher, MeterRegistry metrics) {
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "authbox-background");
             t.setDaemon(true);
             return t;
+        });
+        // The JVM's metrics start the platform MBean server (about 0.1 s): after start-up, not during it.
+        executor.execute(() -> {
+            new JvmMemoryMetrics().bindTo(metrics);
+            new JvmThreadMetrics().bindTo(metrics);
+            new ProcessorMetrics().bindTo(metrics);
         });
         // A second later, so that it does not compete with the first requests for the CPU.
         executor.schedule(() -> hasher.verifyDummy(""), 1, TimeUnit.SECONDS);
