@@ -86,7 +86,7 @@ public final class TokenGenerator {
         String refresh = settings.refreshToken() ? RandomTokens.newToken() : null;
         Long refreshExp = refresh == null || settings.refreshTokenExpiration() == null
                 ? null : now + settings.refreshTokenExpiration();
-        return new Drawn(RandomTokens.newId(), opaque, refresh, now, now + settings.accessTokenExpiration(), refreshExp);
+        return new Drawn(RandomTokens.newTimeOrderedId(), opaque, refresh, now, now + settings.accessTokenExpiration(), refreshExp);
     }
 
     /** The response's tokens from drawn values and the grant they were issued for; a JWT is signed here. */
