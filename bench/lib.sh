@@ -8,6 +8,7 @@
 #   bench_na NAME REASON         a flow that is not available
 #   bench_write_results FILE JSON  merges JSON (an object) with the runs into FILE
 #   bench_print_table FILE       markdown report of a results file
+#   bench_finish FILE JSON       a peer script's ending: results file, table, path, exit 3 on errors
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
@@ -290,6 +291,18 @@ bench_write_results() {
 }
 
 # Markdown report of one results file.
+# bench_finish FILE JSON_OBJECT: writes the results file, prints its table and path, and exits 3
+# when a run had errors or no successful request (the peers' ending; run.sh adds its ceilings).
+bench_finish() {
+    bench_write_results "$1" "$2"
+    echo
+    bench_print_table "$1"
+    echo
+    echo "results: ${1#"$ROOT"/}"
+    BENCH_OK=true
+    if [ "$BAD" -gt 0 ]; then log "$BAD run(s) had errors or no successful request"; exit 3; fi
+}
+
 bench_print_table() {
     local file=$1
     jq -r '

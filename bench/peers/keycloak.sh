@@ -183,10 +183,4 @@ EXTRA=$(jq -n --arg date "$(date -Iseconds)" --arg version "Keycloak $VER" \
      notes: ["production mode (kc.sh start --optimized), HTTP on 127.0.0.1, dev-file (H2) database, --cache=local",
              "refresh tokens are not rotated (Keycloak default: revokeRefreshToken off)",
              "introspection: an audience mapper puts the rs client in the tokens audience"]}')
-bench_write_results "$OUT" "$EXTRA"
-echo
-bench_print_table "$OUT"
-echo
-echo "results: ${OUT#"$ROOT"/}"
-BENCH_OK=true
-if [ "$BAD" -gt 0 ]; then log "$BAD run(s) had errors or no successful request"; exit 3; fi
+bench_finish "$OUT" "$EXTRA"

@@ -92,10 +92,4 @@ EXTRA=$(jq -n --arg date "$(date -Iseconds)" --arg version "oidc-provider $have,
      notes: ["in-memory adapter: nothing is persisted (a restart loses every token)",
              "RS256 JWT access tokens via resource indicators (urn:bench:jwt), opaque for urn:bench:opaque",
              "refresh: rotating; each chain is started by a custom grant of bench/peers/node-oidc-provider.mjs"]}')
-bench_write_results "$OUT" "$EXTRA"
-echo
-bench_print_table "$OUT"
-echo
-echo "results: ${OUT#"$ROOT"/}"
-BENCH_OK=true
-if [ "$BAD" -gt 0 ]; then log "$BAD run(s) had errors or no successful request"; exit 3; fi
+bench_finish "$OUT" "$EXTRA"
