@@ -178,8 +178,8 @@ public final class Authbox implements AutoCloseable {
     }
 
     /**
-     * Housekeeping on one daemon thread: preparing the dummy password hash (off the start-up path),
-     * noticing signing keys added by other nodes, retiring rotated-out keys.
+     * Housekeeping on one daemon thread, off the start-up path: binding the JVM's metrics, preparing
+     * the dummy password hash, noticing signing keys added by other nodes, retiring rotated-out keys.
      */
     private static ScheduledExecutorService background(SigningKeys keys, PasswordHasher hasher, MeterRegistry metrics) {
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -133,7 +133,6 @@ public final class HttpServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server, tls, alpn, h2, h1);
         connector.setHost(listen.host());
         connector.setPort(listen.port());
-        connector.setIdleTimeout(30_000);
         return connector;
     }
 
