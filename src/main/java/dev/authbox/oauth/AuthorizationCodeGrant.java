@@ -56,7 +56,7 @@ public final class AuthorizationCodeGrant implements GrantHandler {
         long now = Instant.now().getEpochSecond();
         TokenGenerator.Prepared[] issued = new TokenGenerator.Prepared[1];
         User[] user = new User[1];
-        Redemption redemption = codes.redeem(RandomTokens.sha256(code), now, live -> {
+        Redemption redemption = codes.redeem(RandomTokens.lookupKey(code), now, live -> {
             // Inside the redemption's transaction: throwing refuses and leaves the code unused.
             user[0] = check(live, client, redirectUri, verifier);
             issued[0] = tokens.prepare(new TokenGrant(client.id(), live.userId(), GrantTypes.AUTHORIZATION_CODE, settings,

@@ -92,11 +92,11 @@ public final class AuthorizationEndpoint {
     private AuthorizationOutcome respond(AuthorizationRequest req, User user, SsoSessionRecord sso, long now) {
         Client client = req.client();
         Map<String, String> params = new LinkedHashMap<>();
-        String familyId = RandomTokens.newId();
+        String familyId = RandomTokens.newTimeOrderedId();
         String code = null;
         if (req.wantsCode()) {
-            code = RandomTokens.newToken();
-            codes.insert(new AuthCodeRecord(RandomTokens.sha256(code), familyId, client.id(), user.id(), sso.id(),
+            code = RandomTokens.newBearer();
+            codes.insert(new AuthCodeRecord(RandomTokens.lookupKey(code), familyId, client.id(), user.id(), sso.id(),
                     req.redirectUri(), req.redirectGiven(), TokenGenerator.joinScopes(req.scopes()), req.nonce(),
                     req.codeChallenge(), sso.authTime(), now, now + CODE_LIFETIME_SECONDS, null));
             params.put("code", code);

@@ -57,7 +57,7 @@ public final class RefreshTokenGrant implements GrantHandler {
         Client client = authenticated.client();
         String presented = request.required("refresh_token");
         String requestedScope = request.param("scope");
-        String tokenHash = RandomTokens.sha256(presented);
+        String tokenHash = RandomTokens.lookupKey(presented);
         if (requestedScope == null || requestedScope.isEmpty()) {
             Optional<TokenResponse> done = uniformSettings(client).flatMap(u -> rotateAtOnce(client, tokenHash, u));
             if (done.isPresent()) {

@@ -48,7 +48,7 @@ public final class TokenIntrospection {
             return Optional.empty();
         }
         long now = Instant.now().getEpochSecond();
-        return refreshTokens.find(RandomTokens.sha256(token))
+        return refreshTokens.find(RandomTokens.lookupKey(token))
                 .filter(r -> r.usedAt() == null && r.revokedAt() == null && (r.expiresAt() == null || r.expiresAt() > now))
                 .flatMap(r -> describe(r.clientId(), r.userId(), r.scope(), r.audience(), r.createdAt(), r.expiresAt(),
                         "refresh_token"));

@@ -40,7 +40,7 @@ public final class TokenRevocation {
     }
 
     private boolean revokeRefresh(String token, Client caller) {
-        Optional<RefreshTokenRecord> refresh = refreshTokens.find(RandomTokens.sha256(token));
+        Optional<RefreshTokenRecord> refresh = refreshTokens.find(RandomTokens.lookupKey(token));
         refresh.filter(r -> r.clientId().equals(caller.id()))
                 .ifPresent(r -> sessions.forget(refreshTokens.revokeFamily(r.familyId(), Instant.now().getEpochSecond())));
         return refresh.isPresent();

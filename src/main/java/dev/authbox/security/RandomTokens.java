@@ -10,6 +10,9 @@ import java.util.Base64;
 public final class RandomTokens {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+    private static final int MILLIS_DIGITS = 12;
+    /** 12 hex digits of time and 32 random bytes in base64url. */
+    private static final int BEARER_LENGTH = MILLIS_DIGITS + 43;
 
     private RandomTokens() {
     }
@@ -37,8 +40,48 @@ public final class RandomTokens {
      * database; the time it reveals is the token's own {@code iat}.
      */
     public static String newTimeOrderedId() {
+        return millisHex() + B64URL.encodeToString(bytes(12));
+    }
+
+    private static String millisHex() {
         String millis = Long.toHexString(System.currentTimeMillis());
-        return "0".repeat(Math.max(0, 12 - millis.length())) + millis + B64URL.encodeToString(bytes(12));
+        return "0".repeat(Math.max(0, MILLIS_DIGITS - millis.length())) + millis;
+    }
+
+    private static boolean isLowerHex(String s, int n) {
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A bearer value (opaque access token, refresh token, authorization code): 12 hex digits of
+     * epoch milliseconds, then 256 random bits (base64url), 55 characters. Its {@link #lookupKey}
+     * keeps the time in front, so each new row lands at the end of the index that finds it. A key
+     * that is all hash lands at a random place in that B-tree and rewrites a cold page: on the
+     * embedded database that made a session insert cost four times the CPU (94 against 23 µs).
+     * The time it reveals is when the value was issued.
+     */
+    public static String newBearer() {
+        return millisHex() + newToken();
+    }
+
+    /**
+     * What the database stores to find a bearer value: for a value of {@link #newBearer}'s shape,
+     * its time prefix followed by the SHA-256 of the random part (55 characters); for any other
+     * value (those issued before time prefixes, or made up), the SHA-256 of the whole value (43).
+     * The two kinds never collide, and neither reveals anything that would let a stolen database
+     * be used.
+     */
+    public static String lookupKey(String bearer) {
+        if (bearer.length() == BEARER_LENGTH && isLowerHex(bearer, MILLIS_DIGITS)) {
+            return bearer.substring(0, MILLIS_DIGITS) + sha256(bearer.substring(MILLIS_DIGITS));
+        }
+        return sha256(bearer);
     }
 
     /**

@@ -57,7 +57,7 @@ public final class Sessions {
         }
         Optional<SessionRecord> session = accessToken.indexOf('.') >= 0
                 ? verifiedJwtId(accessToken).flatMap(this::byId)
-                : byTokenHash(RandomTokens.sha256(accessToken));
+                : byTokenHash(RandomTokens.lookupKey(accessToken));
         long now = Instant.now().getEpochSecond();
         return session.filter(s -> s.activeAt(now));
     }

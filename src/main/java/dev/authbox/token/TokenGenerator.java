@@ -39,11 +39,11 @@ public final class TokenGenerator {
                         Long refreshExpiresAt) {
         /** What the session row stores to find an opaque token; null for a JWT, found by its jti. */
         public String accessTokenHash() {
-            return opaqueToken == null ? null : RandomTokens.sha256(opaqueToken);
+            return opaqueToken == null ? null : RandomTokens.lookupKey(opaqueToken);
         }
 
         public String refreshHash() {
-            return refreshToken == null ? null : RandomTokens.sha256(refreshToken);
+            return refreshToken == null ? null : RandomTokens.lookupKey(refreshToken);
         }
     }
 
@@ -65,7 +65,7 @@ public final class TokenGenerator {
         String familyId = grant.familyId();
         String scope = joinScopes(grant.scopes());
         if (drawn.refreshToken() != null) {
-            familyId = familyId == null ? RandomTokens.newId() : familyId;
+            familyId = familyId == null ? RandomTokens.newTimeOrderedId() : familyId;
             String refreshScope = grant.refreshScopes() == null ? scope : joinScopes(grant.refreshScopes());
             refresh = new RefreshTokenRecord(drawn.refreshHash(), familyId, grant.clientId(), grant.userId(),
                     grant.grantType(), refreshScope, grant.audience(), drawn.now(), drawn.refreshExpiresAt(), null, null);
@@ -82,8 +82,8 @@ public final class TokenGenerator {
      */
     public Drawn draw(GrantSettings settings) {
         long now = Instant.now().getEpochSecond();
-        String opaque = settings.tokenFormat() == TokenFormat.JWT ? null : RandomTokens.newToken();
-        String refresh = settings.refreshToken() ? RandomTokens.newToken() : null;
+        String opaque = settings.tokenFormat() == TokenFormat.JWT ? null : RandomTokens.newBearer();
+        String refresh = settings.refreshToken() ? RandomTokens.newBearer() : null;
         Long refreshExp = refresh == null || settings.refreshTokenExpiration() == null
                 ? null : now + settings.refreshTokenExpiration();
         return new Drawn(RandomTokens.newTimeOrderedId(), opaque, refresh, now, now + settings.accessTokenExpiration(), refreshExp);

@@ -24,4 +24,28 @@ class RandomTokensTest {
         }
         assertThat(many).as("96 random bits per id, even within one millisecond").hasSize(10_000);
     }
+
+    /** Bearer values: their lookup keys sort by issue time, hide the random part, and never meet a legacy value's key. */
+    @Test
+    void bearerLookupKeysKeepTheTimeAndHashTheSecret() throws InterruptedException {
+        String first = RandomTokens.newBearer();
+        Thread.sleep(2);
+        String second = RandomTokens.newBearer();
+        assertThat(first).matches("[0-9a-f]{12}[A-Za-z0-9_-]{43}");
+        String key = RandomTokens.lookupKey(first);
+        assertThat(key).hasSize(55).startsWith(first.substring(0, 12))
+                .isEqualTo(first.substring(0, 12) + RandomTokens.sha256(first.substring(12)))
+                .doesNotContain(first.substring(12));
+        assertThat(List.of(key, RandomTokens.lookupKey(second))).isSorted();
+        assertThat(RandomTokens.lookupKey(first)).as("the same value, the same key").isEqualTo(key);
+
+        String legacy = RandomTokens.newToken();
+        assertThat(RandomTokens.lookupKey(legacy)).as("values issued before time prefixes")
+                .isEqualTo(RandomTokens.sha256(legacy)).hasSize(43);
+        String notHex = "0123456789aG" + first.substring(12);
+        assertThat(RandomTokens.lookupKey(notHex)).as("a 55-character value without a hex prefix")
+                .isEqualTo(RandomTokens.sha256(notHex));
+        String upper = first.substring(0, 11).toUpperCase() + "F" + first.substring(12);
+        assertThat(RandomTokens.lookupKey(upper)).hasSize(43);
+    }
 }
