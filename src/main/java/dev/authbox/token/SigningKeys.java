@@ -156,15 +156,15 @@ public final class SigningKeys {
         return jwt.serialize();
     }
 
-    /**
-     * True when the JWT is signed by a current key with that key's own algorithm: the header's
-     * alg alone is never trusted (no "none", no HS256 keyed with a public key, no RSA/EC swap).
-     */
     /** True while the key with this id still verifies tokens (not retired). */
     public boolean verifies(String kid) {
         return keys.byKid.containsKey(kid);
     }
 
+    /**
+     * True when the JWT is signed by a current key with that key's own algorithm: the header's
+     * alg alone is never trusted (no "none", no HS256 keyed with a public key, no RSA/EC swap).
+     */
     public boolean verify(SignedJWT jwt) {
         JWSHeader header = jwt.getHeader();
         JWK key = header.getKeyID() == null ? null : keys.byKid.get(header.getKeyID());
