@@ -63,7 +63,8 @@ public final class RandomTokens {
      * epoch milliseconds, then 256 random bits (base64url), 55 characters. Its {@link #lookupKey}
      * keeps the time in front, so each new row lands at the end of the index that finds it. A key
      * that is all hash lands at a random place in that B-tree and rewrites a cold page: on the
-     * embedded database that made a session insert cost four times the CPU (94 against 23 µs).
+     * embedded database that made a session insert cost twice the CPU (73-79 against 35 µs,
+     * bench/StoreInsertBench.java).
      * The time it reveals is when the value was issued.
      */
     public static String newBearer() {
