@@ -21,6 +21,8 @@ if [ -x "$ROOT/mvnw" ]; then MVN=$ROOT/mvnw; else MVN=mvn; fi
 # The Argon2id cost every server is run at for the password row (Keycloak's default, OWASP's minimum).
 BENCH_ARGON2=${BENCH_ARGON2:-7168,5,1}
 IFS=, read -r ARGON2_M ARGON2_T ARGON2_P <<<"$BENCH_ARGON2"
+# The algorithm of the servers' JWT signing keys (authbox, node-oidc-provider; Keycloak stays RS256).
+case "${BENCH_SIGNING_ALG:=RS256}" in RS256|ES256) ;; *) echo "BENCH_SIGNING_ALG must be RS256 or ES256" >&2; exit 64 ;; esac
 
 log() { echo "$SELF: $*" >&2; }
 die() { echo "$SELF: $*" >&2; exit 1; }
@@ -316,6 +318,7 @@ bench_print_table() {
       "- start-up to first 200: \(.startup_ms.fresh // "-") ms\(if .startup_ms.restart then " on a fresh database, \(.startup_ms.restart) ms on restart with the existing database" else "" end)",
       "- RSS: \(.rss_mib.idle // "-") MiB idle, \(.rss_mib.after_load // "-") MiB after load",
       (if .argon2id then "- Argon2id for the password row: m=\(.argon2id.memory_kib) KiB, t=\(.argon2id.iterations), p=\(.argon2id.parallelism)" else empty end),
+      (if .signing_alg then "- JWTs signed with \(.signing_alg)" else empty end),
       (if .notes then (.notes[] | "- \(.)") else empty end),
       "",
       "| flow | connections | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | of ceiling | CPU % server / loadgen / other |",

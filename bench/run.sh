@@ -24,7 +24,8 @@ EOF
     bench_common_usage
     cat <<'EOF'
 environment: AUTHBOX_JAR (a server jar; skips the build), JAVA (server JVM, default java),
-  SERVER_JAVA_OPTS (default -XX:+UseSerialGC -Xms16m -Xmx96m), LOADGEN_JAVA, LOADGEN_OPTS, BENCH_ARGON2 (default 7168,5,1 =
+  SERVER_JAVA_OPTS (default -XX:+UseSerialGC -Xms16m -Xmx96m), LOADGEN_JAVA, LOADGEN_OPTS,
+  BENCH_SIGNING_ALG (RS256 default, or ES256: the server's signing keys), BENCH_ARGON2 (default 7168,5,1 =
   memory KiB, iterations, parallelism), BENCH_CACHE (default ~/.cache/authbox-bench), KEEP_WORK=1
 exit codes: 0 clean, 1 setup failed, 3 a run had errors (or a peer failed), 64 bad arguments
 EOF
@@ -145,7 +146,7 @@ start_server() {
     # shellcheck disable=SC2086  # SERVER_JAVA_OPTS is a list of flags
     AUTHBOX_HOST=$HOST AUTHBOX_PORT=$PORT AUTHBOX_ISSUER=$URL AUTHBOX_DB_URL=$DB_URL \
     AUTHBOX_ADMIN_ID=$ADMIN_ID AUTHBOX_ADMIN_SECRET=$ADMIN_SECRET AUTHBOX_KEY_SECRET=$KEY_SECRET \
-    AUTHBOX_DEMO=false AUTHBOX_SIGNING_ALG=RS256 \
+    AUTHBOX_DEMO=false AUTHBOX_SIGNING_ALG=$BENCH_SIGNING_ALG \
     AUTHBOX_ARGON2_MEMORY_KIB=$ARGON2_M AUTHBOX_ARGON2_ITERATIONS=$ARGON2_T AUTHBOX_ARGON2_PARALLELISM=$ARGON2_P \
         "$JAVA" $SERVER_JAVA_OPTS -jar "$WORK/authbox.jar" serve >>"$SERVER_LOG" 2>&1 </dev/null &
     SERVER_PID=$!
@@ -253,8 +254,8 @@ stop_all
 # --- results ------------------------------------------------------------------------------------
 CEILING_MAP='{}'
 if [ "$CEILINGS_JSON" != null ]; then
-    case "$CRYPTO" in *orretto*|*ACCP*|*AWS-LC*) rs_key=RS256_accp; rs_what="RS256 signatures/s, ACCP (the server's provider)" ;;
-                      *) rs_key=RS256_jdk; rs_what="RS256 signatures/s, JDK provider" ;; esac
+    case "$CRYPTO" in *orretto*|*ACCP*|*AWS-LC*) rs_key=${BENCH_SIGNING_ALG}_accp; rs_what="$BENCH_SIGNING_ALG signatures/s, ACCP (the server's provider)" ;;
+                      *) rs_key=${BENCH_SIGNING_ALG}_jdk; rs_what="$BENCH_SIGNING_ALG signatures/s, JDK provider" ;; esac
     CEILING_MAP=$(jq -c --arg k "$rs_key" --arg w "$rs_what" --arg a2 "$ARGON2_KEY" --arg a2w "$ARGON2_WHAT" '
         def best(o): (o["2"] // o["1"]);
         def thr(o): (if o["2"] then "2 threads" else "1 thread" end);
@@ -269,12 +270,12 @@ EXTRA=$(jq -n --arg db "$DB" --arg date "$(date -Iseconds)" --arg version "$VERS
     --argjson warmup "$WARMUP" --argjson duration "$DURATION" --arg conns "$CONNECTIONS" --argjson pass "$WARMUP_PASS" \
     --argjson fresh "$STARTUP_FRESH" --argjson restart "$STARTUP_RESTART" \
     --argjson idle "$RSS_IDLE" --argjson after "$RSS_AFTER" --argjson ceilings "$CEILINGS_JSON" \
-    --argjson m "$ARGON2_M" --argjson t "$ARGON2_T" --argjson p "$ARGON2_P" '
+    --argjson m "$ARGON2_M" --argjson t "$ARGON2_T" --argjson p "$ARGON2_P" --arg alg "$BENCH_SIGNING_ALG" '
     {server: "authbox", db: $db, date: $date, version: $version,
      server_java: ($java + " " + $opts), crypto: $crypto, smoke: '"$SMOKE"',
      warmup_s: $warmup, duration_s: $duration, warmup_pass_s: $pass, connections: ($conns | split(" ") | map(tonumber)),
      startup_ms: {fresh: $fresh, restart: $restart}, rss_mib: {idle: $idle, after_load: $after},
-     argon2id: {memory_kib: $m, iterations: $t, parallelism: $p}, ceilings: $ceilings}')
+     argon2id: {memory_kib: $m, iterations: $t, parallelism: $p}, signing_alg: $alg, ceilings: $ceilings}')
 bench_write_results "$OUT" "$EXTRA" "$CEILING_MAP"
 
 echo

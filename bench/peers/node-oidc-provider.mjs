@@ -6,7 +6,8 @@
 //
 // Clients (client_secret_basic, secret CLIENT_SECRET):
 //   cc-opaque   client_credentials, opaque access tokens (resource urn:bench:opaque)
-//   cc-jwt      client_credentials, RS256 JWT access tokens (resource urn:bench:jwt)
+//   cc-jwt      client_credentials, JWT access tokens (resource urn:bench:jwt), signed with SIGNING_ALG
+//               (RS256 by default, or ES256)
 //   rs          the resource server: introspects tokens
 //   rt          refresh_token (rotating), with JWT access tokens. oidc-provider has no password grant,
 //               and its code flow needs a browser interaction, so each refresh chain is started by a
@@ -31,8 +32,15 @@ const JWT_RESOURCE = 'urn:bench:jwt';
 const OPAQUE_RESOURCE = 'urn:bench:opaque';
 const issuer = `http://127.0.0.1:${port}`;
 
-const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'bench-rs256', use: 'sig', alg: 'RS256' };
+const alg = process.env.SIGNING_ALG || 'RS256';
+if (alg !== 'RS256' && alg !== 'ES256') {
+  console.error('SIGNING_ALG must be RS256 or ES256');
+  process.exit(64);
+}
+const { privateKey } = alg === 'ES256'
+  ? crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  : crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: `bench-${alg.toLowerCase()}`, use: 'sig', alg };
 
 const client = (id, grantTypes) => ({
   client_id: id,
@@ -41,6 +49,8 @@ const client = (id, grantTypes) => ({
   redirect_uris: [],
   response_types: [],
   token_endpoint_auth_method: 'client_secret_basic',
+  // The provider refuses a client whose ID-token algorithm (RS256 unless given) has no key.
+  id_token_signed_response_alg: alg,
 });
 
 const provider = new Provider(issuer, {
@@ -81,7 +91,7 @@ const provider = new Provider(issuer, {
           audience: resource,
           accessTokenTTL: 3600,
           accessTokenFormat: resource === JWT_RESOURCE ? 'jwt' : 'opaque',
-          jwt: { sign: { alg: 'RS256' } },
+          jwt: { sign: { alg } },
         };
       },
     },

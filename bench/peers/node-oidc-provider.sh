@@ -49,7 +49,7 @@ SECRET=$(rand)
 bench_wait_quiet
 log "starting oidc-provider $have on $URL ($("$NODE" --version), in-memory adapter)"
 START=$(now_ms)
-OIDC_PROVIDER_DIR=$NDIR PORT=$PORT CLIENT_SECRET=$SECRET \
+OIDC_PROVIDER_DIR=$NDIR PORT=$PORT CLIENT_SECRET=$SECRET SIGNING_ALG=$BENCH_SIGNING_ALG \
     "$NODE" "$BENCH_DIR/peers/node-oidc-provider.mjs" >"$SERVER_LOG" 2>&1 </dev/null &
 SERVER_PID=$!
 bench_wait_ready "$SERVER_PID" "$URL/.well-known/openid-configuration" "$START"
@@ -85,11 +85,11 @@ stop_all
 
 EXTRA=$(jq -n --arg date "$(date -Iseconds)" --arg version "oidc-provider $have, node $("$NODE" --version)" \
     --argjson warmup "$WARMUP" --argjson duration "$DURATION" --arg conns "$CONNECTIONS" --argjson pass "$WARMUP_PASS" \
-    --argjson fresh "$STARTUP_FRESH" --argjson idle "$RSS_IDLE" --argjson after "$RSS_AFTER" '
-    {server: "node-oidc-provider", db: "in-memory", date: $date, version: $version, smoke: '"$SMOKE"',
+    --argjson fresh "$STARTUP_FRESH" --argjson idle "$RSS_IDLE" --argjson after "$RSS_AFTER" --arg alg "$BENCH_SIGNING_ALG" '
+    {server: "node-oidc-provider", db: "in-memory", date: $date, version: $version, smoke: '"$SMOKE"', signing_alg: $alg,
      warmup_s: $warmup, duration_s: $duration, warmup_pass_s: $pass, connections: ($conns | split(" ") | map(tonumber)),
      startup_ms: {fresh: $fresh, restart: null}, rss_mib: {idle: $idle, after_load: $after},
      notes: ["in-memory adapter: nothing is persisted (a restart loses every token)",
-             "RS256 JWT access tokens via resource indicators (urn:bench:jwt), opaque for urn:bench:opaque",
+             ($alg + " JWT access tokens via resource indicators (urn:bench:jwt), opaque for urn:bench:opaque"),
              "refresh: rotating; each chain is started by a custom grant of bench/peers/node-oidc-provider.mjs"]}')
 bench_finish "$OUT" "$EXTRA"
