@@ -43,29 +43,13 @@ public final class RandomTokens {
         return millisHex() + B64URL.encodeToString(bytes(12));
     }
 
-    private static String millisHex() {
-        String millis = Long.toHexString(System.currentTimeMillis());
-        return "0".repeat(Math.max(0, MILLIS_DIGITS - millis.length())) + millis;
-    }
-
-    private static boolean isLowerHex(String s, int n) {
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /**
      * A bearer value (opaque access token, refresh token, authorization code): 12 hex digits of
      * epoch milliseconds, then 256 random bits (base64url), 55 characters. Its {@link #lookupKey}
      * keeps the time in front, so each new row lands at the end of the index that finds it. A key
      * that is all hash lands at a random place in that B-tree and rewrites a cold page: on the
      * embedded database that made a session insert cost twice the CPU (73-79 against 35 µs,
-     * bench/StoreInsertBench.java).
-     * The time it reveals is when the value was issued.
+     * bench/StoreInsertBench.java). The time it reveals is when the value was issued.
      */
     public static String newBearer() {
         return millisHex() + newToken();
@@ -96,5 +80,20 @@ public final class RandomTokens {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
+    }
+
+    private static String millisHex() {
+        String millis = Long.toHexString(System.currentTimeMillis());
+        return "0".repeat(Math.max(0, MILLIS_DIGITS - millis.length())) + millis;
+    }
+
+    private static boolean isLowerHex(String s, int n) {
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.authbox.config.Setting;
+import dev.authbox.security.RandomTokens;
 import dev.authbox.support.HttpResult;
 import dev.authbox.support.OAuthFlows;
 import dev.authbox.support.TestDatabase;
@@ -185,6 +186,33 @@ class RefreshTokenTest {
         }
         assertError(flows.refresh(client, secret, tokens.get("refresh_token").asText()), 400, "invalid_grant");
         assertThat(flows.introspection(tokens.get("access_token").asText()).get("active").asBoolean()).isFalse();
+    }
+
+    /** Tokens issued before bearer values carried their issue time are stored under the hash of the whole value. */
+    @Test
+    void tokensIssuedBeforeTimePrefixesStillWork() throws Exception {
+        JsonNode tokens = login();
+        String access = tokens.get("access_token").asText();
+        String refresh = tokens.get("refresh_token").asText();
+        assertThat(access).matches("[0-9a-f]{12}[A-Za-z0-9_-]{43}");
+        assertThat(refresh).matches("[0-9a-f]{12}[A-Za-z0-9_-]{43}");
+        String legacyAccess = RandomTokens.newToken();
+        String legacyRefresh = RandomTokens.newToken();
+        try (Connection c = server.connect();
+             PreparedStatement a = c.prepareStatement("UPDATE auth_session SET token_hash = ? WHERE token_hash = ?");
+             PreparedStatement r = c.prepareStatement("UPDATE refresh_token SET token_hash = ? WHERE token_hash = ?")) {
+            a.setString(1, RandomTokens.sha256(legacyAccess));
+            a.setString(2, RandomTokens.lookupKey(access));
+            assertThat(a.executeUpdate()).isEqualTo(1);
+            r.setString(1, RandomTokens.sha256(legacyRefresh));
+            r.setString(2, RandomTokens.lookupKey(refresh));
+            assertThat(r.executeUpdate()).isEqualTo(1);
+        }
+        assertThat(flows.introspection(legacyAccess).get("active").asBoolean()).isTrue();
+        assertThat(flows.introspection(legacyRefresh).get("active").asBoolean()).isTrue();
+        JsonNode next = ok(flows.refresh(client, secret, legacyRefresh));
+        assertThat(next.get("refresh_token").asText()).matches("[0-9a-f]{12}[A-Za-z0-9_-]{43}");
+        assertError(flows.refresh(client, secret, legacyRefresh), 400, "invalid_grant");
     }
 
     @Test
