@@ -143,10 +143,9 @@ class MultiNodeTest {
     @ParameterizedTest
     @ValueSource(strings = {"opaque", "jwt"})
     void aUserTokenFromOneNodeWorksOnTheOtherUntilRevokedThere(String format) throws Exception {
-        String client = TestServer.uniqueId("multi-user-" + format);
-        onA.passwordClient(client, SECRET, "{\"refresh_token\":true,\"token_format\":\"" + format + "\"}");
-        String user = TestServer.uniqueId("multi-alice");
-        onA.user(user, PASSWORD);
+        Login login = newLogin("multi-user-" + format, "{\"refresh_token\":true,\"token_format\":\"" + format + "\"}");
+        String client = login.client();
+        String user = login.user();
         JsonNode tokens = onA.passwordTokens(client, SECRET, user, PASSWORD, "scope", "openid profile email");
         String access = tokens.get("access_token").asText();
         assertThat(access.indexOf('.') >= 0).as("a JWT access token for token_format %s", format).isEqualTo(format.equals("jwt"));
@@ -201,10 +200,9 @@ class MultiNodeTest {
 
     @Test
     void aUserDeactivatedOnOneNodeCanNeitherLogInNorRefreshOnTheOtherWithinASecond() throws Exception {
-        String client = TestServer.uniqueId("multi-inactive");
-        onA.passwordClient(client, SECRET, "{\"refresh_token\":true}");
-        String user = TestServer.uniqueId("multi-inactive-user");
-        onA.user(user, PASSWORD);
+        Login login = newLogin("multi-inactive", "{\"refresh_token\":true}");
+        String client = login.client();
+        String user = login.user();
         String[] refresh = {onB.passwordTokens(client, SECRET, user, PASSWORD).get("refresh_token").asText()}; // B has the user cached
 
         onA.setInactive(user, PASSWORD, true);
@@ -225,10 +223,9 @@ class MultiNodeTest {
 
     @Test
     void aClientChangedOnOneNodeIsEnforcedOnTheOtherWithinASecond() throws Exception {
-        String client = TestServer.uniqueId("multi-client");
-        onA.passwordClient(client, SECRET, "{}", "client_credentials");
-        String user = TestServer.uniqueId("multi-client-user");
-        onA.user(user, PASSWORD);
+        Login login = newLogin("multi-client", "{}", "client_credentials");
+        String client = login.client();
+        String user = login.user();
         assertThat(onB.password(client, SECRET, user, PASSWORD).status()).isEqualTo(200); // B has the client cached
         assertThat(b.clientCredentialsToken(client, SECRET)).as("opaque by default").doesNotContain(".");
 
@@ -264,10 +261,9 @@ class MultiNodeTest {
     /** The reuse rule fires for the losers: the winner's new tokens are revoked with the rest of the family. */
     @Test
     void ofFiftyConcurrentUsesOfOneRefreshTokenOnTwoNodesExactlyOneSucceeds() throws Exception {
-        String client = TestServer.uniqueId("multi-rt");
-        onA.passwordClient(client, SECRET, "{\"refresh_token\":true}");
-        String user = TestServer.uniqueId("multi-rt-user");
-        onA.user(user, PASSWORD);
+        Login login = newLogin("multi-rt", "{\"refresh_token\":true}");
+        String client = login.client();
+        String user = login.user();
         for (int round = 0; round < 3; round++) {
             JsonNode first = onA.passwordTokens(client, SECRET, user, PASSWORD);
             String refresh = first.get("refresh_token").asText();
@@ -281,6 +277,18 @@ class MultiNodeTest {
                 assertThat(node.introspection(first.get("access_token").asText()).get("active").asBoolean()).isFalse();
             }
         }
+    }
+
+    /** A new password client and a new user (password {@link #PASSWORD}), both made through A. */
+    private record Login(String client, String user) {
+    }
+
+    private Login newLogin(String name, String passwordSettings, String... moreGrantTypes) {
+        String client = TestServer.uniqueId(name);
+        onA.passwordClient(client, SECRET, passwordSettings, moreGrantTypes);
+        String user = TestServer.uniqueId(name + "-user");
+        onA.user(user, PASSWORD);
+        return new Login(client, user);
     }
 
     /** {@link #USES_PER_NODE} calls on each node, interleaved and released together; their results. */
