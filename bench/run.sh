@@ -24,7 +24,8 @@ EOF
     bench_common_usage
     cat <<'EOF'
 environment: AUTHBOX_JAR (a server jar; skips the build), JAVA (server JVM, default java),
-  SERVER_JAVA_OPTS (default -XX:+UseSerialGC -Xms16m -Xmx96m), LOADGEN_JAVA, LOADGEN_OPTS,
+  SERVER_JAVA_OPTS (default -XX:+UseSerialGC -Xms16m -Xmx96m -XX:MinHeapFreeRatio=15 -XX:MaxHeapFreeRatio=40),
+  SERVER_ENV (the server's extra environment, default MALLOC_ARENA_MAX=2), LOADGEN_JAVA, LOADGEN_OPTS,
   BENCH_SIGNING_ALG (RS256 default, or ES256: the server's signing keys), BENCH_ARGON2 (default 7168,5,1 =
   memory KiB, iterations, parallelism), BENCH_CACHE (default ~/.cache/authbox-bench), KEEP_WORK=1
 exit codes: 0 clean, 1 setup failed, 3 a run had errors (or a peer failed), 64 bad arguments
@@ -48,7 +49,9 @@ while [ $# -gt 0 ]; do
     shift
 done
 case "$DB" in h2|postgres) ;; *) echo "$SELF: --db must be h2 or postgres" >&2; exit 64 ;; esac
-SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS--XX:+UseSerialGC -Xms16m -Xmx96m} # the README's small-footprint flags
+# the README's small-footprint settings ("Memory")
+SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS--XX:+UseSerialGC -Xms16m -Xmx96m -XX:MinHeapFreeRatio=15 -XX:MaxHeapFreeRatio=40}
+SERVER_ENV=${SERVER_ENV-MALLOC_ARENA_MAX=2}
 URL="http://$HOST:$PORT"
 OUT=${OUT:-$(bench_default_out "$DB")}
 
@@ -143,8 +146,8 @@ USER_EMAIL=bench@example.com
 start_server() {
     local start
     start=$(now_ms)
-    # shellcheck disable=SC2086  # SERVER_JAVA_OPTS is a list of flags
-    AUTHBOX_HOST=$HOST AUTHBOX_PORT=$PORT AUTHBOX_ISSUER=$URL AUTHBOX_DB_URL=$DB_URL \
+    # shellcheck disable=SC2086  # SERVER_ENV and SERVER_JAVA_OPTS are lists
+    env $SERVER_ENV AUTHBOX_HOST=$HOST AUTHBOX_PORT=$PORT AUTHBOX_ISSUER=$URL AUTHBOX_DB_URL=$DB_URL \
     AUTHBOX_ADMIN_ID=$ADMIN_ID AUTHBOX_ADMIN_SECRET=$ADMIN_SECRET AUTHBOX_KEY_SECRET=$KEY_SECRET \
     AUTHBOX_DEMO=false AUTHBOX_SIGNING_ALG=$BENCH_SIGNING_ALG \
     AUTHBOX_ARGON2_MEMORY_KIB=$ARGON2_M AUTHBOX_ARGON2_ITERATIONS=$ARGON2_T AUTHBOX_ARGON2_PARALLELISM=$ARGON2_P \
@@ -154,7 +157,7 @@ start_server() {
 }
 
 # --- start on a fresh database, set up, restart on the existing one -----------------------------
-log "starting authbox on $URL (db: $DB, JVM: $SERVER_JAVA_VERSION, $SERVER_JAVA_OPTS)"
+log "starting authbox on $URL (db: $DB, JVM: $SERVER_JAVA_VERSION, ${SERVER_ENV:+$SERVER_ENV }$SERVER_JAVA_OPTS)"
 bench_wait_quiet
 start_server
 STARTUP_FRESH=$STARTUP_MS
@@ -221,10 +224,24 @@ sso_login() {
     SSO_COOKIE=$(awk '$6 == "authbox_sso" { print $6 "=" $7 }' "$jar")
     [ -n "$SSO_COOKIE" ] || { echo "POST /auth/login: HTTP $code and no authbox_sso cookie"; return 1; }
 }
+# The server's Argon2id implementation alone, right before and right after the password runs: this
+# machine's speed drifts from minute to minute, so the password row is read against the hash rate of
+# the same minutes (the ceilings at the start of the run stay in the results).
+argon2_beside_password() {
+    $CEILINGS && ! $WARMING && bench_selected password || return 0
+    local a
+    if $SMOKE; then a=(--threads 1 --warmup 0.2 --argon2-duration 0.5); else a=(--threads 2 --warmup 0.5 --argon2-duration 3); fi
+    bench_wait_quiet
+    "$JAVA" -cp "$LOADGEN" dev.authbox.loadgen.Ceilings --argon2 "$BENCH_ARGON2" --argon2-only "$ARGON2_KEY" \
+        "${a[@]}" --repeat 1 2>>"$WORK/ceilings.err" </dev/null | jq -c '.argon2id_per_s' >>"$WORK/argon2-beside.jsonl" \
+        || log "the Argon2id rate beside the password runs could not be measured: $(tail -c 200 "$WORK/ceilings.err")"
+}
 flows() {
     for c in $CONNECTIONS; do bench_flow cc-opaque "$c" --flow cc --client-id cc-opaque "${basic[@]}"; done
     for c in $CONNECTIONS; do bench_flow cc-jwt "$c" --flow cc --client-id cc-jwt "${basic[@]}"; done
+    argon2_beside_password
     for c in $CONNECTIONS; do bench_flow password "$c" --flow password --client-id pw "${basic[@]}" "${user[@]}"; done
+    argon2_beside_password
     for c in $CONNECTIONS; do bench_flow refresh "$c" --flow refresh --client-id pw "${basic[@]}" "${user[@]}"; done
     for kind in opaque jwt; do
         for c in $CONNECTIONS; do
@@ -253,6 +270,7 @@ stop_all
 
 # --- results ------------------------------------------------------------------------------------
 CEILING_MAP='{}'
+BESIDE=null
 if [ "$CEILINGS_JSON" != null ]; then
     case "$CRYPTO" in *orretto*|*ACCP*|*AWS-LC*) rs_key=${BENCH_SIGNING_ALG}_accp; rs_what="$BENCH_SIGNING_ALG signatures/s, ACCP (the server's provider)" ;;
                       *) rs_key=${BENCH_SIGNING_ALG}_jdk; rs_what="$BENCH_SIGNING_ALG signatures/s, JDK provider" ;; esac
@@ -264,18 +282,27 @@ if [ "$CEILINGS_JSON" != null ]; then
                                per_s: (best(.signatures_per_s[$k]) / 2 | floor)}} else {} end)
            + {"password": {what: ("Argon2id hashes/s, " + $a2w + ", " + thr(.argon2id_per_s[$a2])),
                            per_s: best(.argon2id_per_s[$a2])}}' <<<"$CEILINGS_JSON")
+    if [ -s "$WORK/argon2-beside.jsonl" ]; then
+        BESIDE=$(jq -sc --arg a2 "$ARGON2_KEY" 'map(.[$a2] | if type == "object" then .["2"] // .["1"] else null end) | map(select(type == "number"))' "$WORK/argon2-beside.jsonl")
+        CEILING_MAP=$(jq -c --argjson b "$BESIDE" --arg a2w "$ARGON2_WHAT" '
+            if ($b | length) > 0 then .password = {per_s: (($b | add) / ($b | length) * 10 | round / 10),
+                what: ("Argon2id hashes/s, " + $a2w + ", measured right before and after the password runs (mean of "
+                       + ($b | map(tostring) | join(" and ")) + ")")} else . end' <<<"$CEILING_MAP")
+    fi
 fi
 EXTRA=$(jq -n --arg db "$DB" --arg date "$(date -Iseconds)" --arg version "$VERSION" \
-    --arg java "$SERVER_JAVA_VERSION" --arg opts "$SERVER_JAVA_OPTS" --arg crypto "$CRYPTO" \
+    --arg java "$SERVER_JAVA_VERSION" --arg opts "${SERVER_ENV:+$SERVER_ENV }$SERVER_JAVA_OPTS" --arg crypto "$CRYPTO" \
     --argjson warmup "$WARMUP" --argjson duration "$DURATION" --arg conns "$CONNECTIONS" --argjson pass "$WARMUP_PASS" \
     --argjson fresh "$STARTUP_FRESH" --argjson restart "$STARTUP_RESTART" \
     --argjson idle "$RSS_IDLE" --argjson after "$RSS_AFTER" --argjson ceilings "$CEILINGS_JSON" \
-    --argjson m "$ARGON2_M" --argjson t "$ARGON2_T" --argjson p "$ARGON2_P" --arg alg "$BENCH_SIGNING_ALG" '
+    --argjson m "$ARGON2_M" --argjson t "$ARGON2_T" --argjson p "$ARGON2_P" --arg alg "$BENCH_SIGNING_ALG" \
+    --argjson beside "$BESIDE" '
     {server: "authbox", db: $db, date: $date, version: $version,
      server_java: ($java + " " + $opts), crypto: $crypto, smoke: '"$SMOKE"',
      warmup_s: $warmup, duration_s: $duration, warmup_pass_s: $pass, connections: ($conns | split(" ") | map(tonumber)),
      startup_ms: {fresh: $fresh, restart: $restart}, rss_mib: {idle: $idle, after_load: $after},
-     argon2id: {memory_kib: $m, iterations: $t, parallelism: $p}, signing_alg: $alg, ceilings: $ceilings}')
+     argon2id: {memory_kib: $m, iterations: $t, parallelism: $p}, signing_alg: $alg, ceilings: $ceilings,
+     argon2id_beside_password_per_s: $beside}')
 bench_write_results "$OUT" "$EXTRA" "$CEILING_MAP"
 
 echo

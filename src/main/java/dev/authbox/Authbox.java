@@ -179,7 +179,8 @@ public final class Authbox implements AutoCloseable {
 
     /**
      * Housekeeping on one daemon thread, off the start-up path: binding the JVM's metrics, preparing
-     * the dummy password hash, noticing signing keys added by other nodes, retiring rotated-out keys.
+     * the dummy password hash, noticing signing keys added by other nodes, retiring rotated-out keys,
+     * trimming the C heap.
      */
     private static ScheduledExecutorService background(SigningKeys keys, PasswordHasher hasher, MeterRegistry metrics) {
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -209,6 +210,9 @@ public final class Authbox implements AutoCloseable {
                 LOG.debug("signing key retirement failed: {}", e.toString());
             }
         }, 5, 60, TimeUnit.SECONDS);
+        // Every 5 s: under load each trim finds little to give back, and after a burst the memory goes back soon.
+        executor.schedule(() -> NativeHeapTrimmer.load().ifPresent(
+                trimmer -> executor.scheduleWithFixedDelay(trimmer::trim, 5, 5, TimeUnit.SECONDS)), 5, TimeUnit.SECONDS);
         return executor;
     }
 

@@ -9,8 +9,4 @@ interface Argon2id {
     byte[] derive(byte[] password, byte[] salt, int memoryKib, int iterations, int parallelism, int length);
 
     String name();
-
-    /** Called when no hash is queued: memory kept for the next hash may go back to the system. */
-    default void releaseFreedMemory() {
-    }
 }

@@ -110,17 +110,7 @@ public final class PasswordHasher {
 
     private byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
         byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
-        Future<byte[]> tag = hashing.submit(() -> {
-            Argon2id argon2 = PreferredArgon2id.get();
-            try {
-                return argon2.derive(bytes, salt, m, t, p, length);
-            } finally {
-                // Under load the next hash reuses this one's memory; once the queue is empty, it goes back.
-                if (hashing.getQueue().isEmpty()) {
-                    argon2.releaseFreedMemory();
-                }
-            }
-        });
+        Future<byte[]> tag = hashing.submit(() -> PreferredArgon2id.get().derive(bytes, salt, m, t, p, length));
         try {
             return tag.get();
         } catch (InterruptedException e) {
