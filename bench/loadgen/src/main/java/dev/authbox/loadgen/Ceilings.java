@@ -103,9 +103,7 @@ public final class Ceilings {
             System.exit(64);
         }
         if (argon2Only == null) {
-            Map<String, Object> sig = signatures(threadCounts, warmup, duration);
-            out.put("accp", sig.remove("accp"));
-            out.put("signatures_per_s", sig);
+            signatures(out, threadCounts, warmup, duration);
         }
         // Argon2id runs are longer per op: by default at least 3 s so that a few dozen hashes are counted.
         double hashSeconds = a2duration < 0 ? Math.max(duration, 3) : a2duration;
@@ -113,8 +111,8 @@ public final class Ceilings {
         System.out.println(new ObjectMapper().writeValueAsString(out));
     }
 
-    /** Signatures/s of each algorithm and provider, and under "accp" whether ACCP loaded. */
-    static Map<String, Object> signatures(int[] threadCounts, double warmup, double duration) throws Exception {
+    /** Puts whether ACCP loaded ("accp") and the signatures/s of each algorithm and provider into {@code out}. */
+    static void signatures(Map<String, Object> out, int[] threadCounts, double warmup, double duration) throws Exception {
 
         // Keys from the JDK; ACCP accepts (translates) them.
         KeyPairGenerator rsaGen = KeyPairGenerator.getInstance("RSA");
@@ -144,8 +142,8 @@ public final class Ceilings {
         } catch (Throwable e) {
             accpError = e.toString();
         }
+        out.put("accp", accp != null ? "loaded (" + accp.getName() + " " + accp.getVersionStr() + ")" : "unavailable: " + accpError);
         Map<String, Object> sig = new LinkedHashMap<>();
-        sig.put("accp", accp != null ? "loaded (" + accp.getName() + " " + accp.getVersionStr() + ")" : "unavailable: " + accpError);
         sig.put("RS256_jdk", rates(threadCounts, warmup, duration, signer("SHA256withRSA", jdkRsa, rsa, input),
                 "RS256 " + jdkRsa.getName()));
         sig.put("ES256_jdk", rates(threadCounts, warmup, duration, signer("SHA256withECDSA", jdkEc, ec, input),
@@ -154,7 +152,7 @@ public final class Ceilings {
             sig.put("RS256_accp", rates(threadCounts, warmup, duration, signer("SHA256withRSA", accp, rsa, input), "RS256 ACCP"));
             sig.put("ES256_accp", rates(threadCounts, warmup, duration, signer("SHA256withECDSA", accp, ec, input), "ES256 ACCP"));
         }
-        return sig;
+        out.put("signatures_per_s", sig);
     }
 
     /** Argon2id hashes/s of each implementation, or of {@code only} when it is not null. */
