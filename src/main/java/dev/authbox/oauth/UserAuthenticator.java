@@ -34,7 +34,7 @@ public final class UserAuthenticator {
         Optional<User> user = users.findByLogin(login);
         // Count failures per account, so its id and its email do not each get a full allowance.
         String key = user.map(User::id).orElse(login);
-        throttle.check(key, address);
+        LoginThrottle.Attempt attempt = throttle.check(key, address);
         boolean ok;
         if (user.isEmpty() || user.get().passwordHash() == null) {
             hasher.verifyDummy(password);
@@ -43,10 +43,10 @@ public final class UserAuthenticator {
             ok = hasher.verify(password, user.get().passwordHash());
         }
         if (!ok || user.get().inactive()) {
-            throttle.failed(key, address);
+            attempt.failed();
             throw OAuthException.invalidGrant(BAD_CREDENTIALS);
         }
-        throttle.succeeded(key);
+        attempt.succeeded();
         return user.get();
     }
 }

@@ -1,8 +1,11 @@
 package dev.authbox.security;
 
 import dev.authbox.store.LoginFailureStore;
+import dev.authbox.store.LoginFailureStore.FailureWindow;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Brute-force throttling of password checks (password grant and login page): after too many
@@ -38,30 +41,52 @@ public final class LoginThrottle {
         this.windowSeconds = windowSeconds;
     }
 
-    /** Throws ThrottledException when the username or the address has used up its attempts. */
-    public void check(String username, String address) {
+    /** One password check let through by {@link #check}; report its outcome exactly once. */
+    public final class Attempt {
+        private final String userKey;
+        private final String addressKey;
+        private final boolean userHasRow;
+
+        private Attempt(String userKey, String addressKey, boolean userHasRow) {
+            this.userKey = userKey;
+            this.addressKey = addressKey;
+            this.userHasRow = userHasRow;
+        }
+
+        public void failed() {
+            long now = Instant.now().getEpochSecond();
+            store.recordFailure(userKey, now, windowSeconds);
+            if (addressKey != null) {
+                store.recordFailure(addressKey, now, windowSeconds);
+            }
+        }
+
+        /** Clears the username's count; a write only when it had one, so a clean login stays read-only. */
+        public void succeeded() {
+            if (userHasRow) {
+                store.reset(userKey);
+            }
+        }
+    }
+
+    /**
+     * Throws ThrottledException when the username or the address has used up its attempts; otherwise
+     * the attempt, on which the caller reports the outcome. One query reads both counts.
+     */
+    public Attempt check(String username, String address) {
         long now = Instant.now().getEpochSecond();
         String user = userKey(username);
-        if (store.failures(user, now, windowSeconds) >= maxPerUser) {
-            throw new ThrottledException(store.secondsLeft(user, now, windowSeconds));
-        }
         String addr = addressKey(address);
-        if (addr != null && store.failures(addr, now, windowSeconds) >= maxPerAddress) {
-            throw new ThrottledException(store.secondsLeft(addr, now, windowSeconds));
-        }
+        Map<String, FailureWindow> windows = store.windows(addr == null ? List.of(user) : List.of(user, addr));
+        refuseIfUsedUp(windows.get(user), maxPerUser, now);
+        refuseIfUsedUp(addr == null ? null : windows.get(addr), maxPerAddress, now);
+        return new Attempt(user, addr, windows.containsKey(user));
     }
 
-    public void failed(String username, String address) {
-        long now = Instant.now().getEpochSecond();
-        store.recordFailure(userKey(username), now, windowSeconds);
-        String addr = addressKey(address);
-        if (addr != null) {
-            store.recordFailure(addr, now, windowSeconds);
+    private void refuseIfUsedUp(FailureWindow window, int max, long now) {
+        if (window != null && window.windowStart() > now - windowSeconds && window.failures() >= max) {
+            throw new ThrottledException(Math.max(1, window.windowStart() + windowSeconds - now));
         }
-    }
-
-    public void succeeded(String username) {
-        store.reset(userKey(username));
     }
 
     private static String userKey(String username) {

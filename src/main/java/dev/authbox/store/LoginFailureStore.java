@@ -1,17 +1,31 @@
 package dev.authbox.store;
 
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
 /** Counts of failed logins per key within a window that starts at the first failure. */
 public final class LoginFailureStore {
+    /** A key's row: its failure count and the start of its window (which may have closed). */
+    public record FailureWindow(int failures, long windowStart) {
+    }
+
     private final Jdbc jdbc;
 
     public LoginFailureStore(Jdbc jdbc) {
         this.jdbc = jdbc;
     }
 
-    /** Failures of the key in the window that is still open at {@code now}; 0 when none. */
-    public int failures(String key, long now, long windowSeconds) {
-        return jdbc.queryOne("SELECT failures FROM login_failure WHERE throttle_key = ? AND window_start > ?",
-                rs -> rs.getInt(1), key, now - windowSeconds).orElse(0);
+    /** The rows of these keys, open or closed windows alike; keys without a row are absent. */
+    public Map<String, FailureWindow> windows(List<String> keys) {
+        if (keys.isEmpty()) {
+            return Map.of();
+        }
+        String marks = String.join(", ", Collections.nCopies(keys.size(), "?"));
+        return jdbc.query("SELECT throttle_key, failures, window_start FROM login_failure WHERE throttle_key IN (" + marks + ")",
+                        rs -> Map.entry(rs.getString(1), new FailureWindow(rs.getInt(2), rs.getLong(3))), keys.toArray())
+                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /** Counts one more failure, opening a new window when the last one has closed. */
@@ -35,11 +49,5 @@ public final class LoginFailureStore {
 
     public void reset(String key) {
         jdbc.update("DELETE FROM login_failure WHERE throttle_key = ?", key);
-    }
-
-    /** Seconds until the key's window closes. */
-    public long secondsLeft(String key, long now, long windowSeconds) {
-        return jdbc.queryOne("SELECT window_start FROM login_failure WHERE throttle_key = ?", rs -> rs.getLong(1), key)
-                .map(start -> Math.max(1, start + windowSeconds - now)).orElse(1L);
     }
 }
