@@ -151,7 +151,8 @@ public final class Authbox implements AutoCloseable {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
         joined(bootstrapped);
-        Discovery discovery = new Discovery(settings.issuer(), tokenEndpoint.grantTypes(), settings.signingAlg());
+        Discovery discovery = new Discovery(settings.issuer(), tokenEndpoint.grantTypes(),
+                SigningKeys.ID_TOKEN_ALGORITHM.getName(), keys.accessTokenAlgorithm().getName());
         HttpServer http = new HttpServer(new HttpServer.Listen(settings.host(), settings.port(), settings.tlsCert(),
                 settings.tlsKey()), metrics, List.of(
                 new OAuthRoutes(tokenEndpoint, clientAuthenticator, new TokenRevocation(sessions, refreshTokens),

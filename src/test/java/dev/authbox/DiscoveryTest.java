@@ -9,9 +9,11 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.authbox.config.Setting;
 import dev.authbox.support.HttpResult;
+import dev.authbox.support.OAuthFlows;
 import dev.authbox.support.TestDatabase;
 import dev.authbox.support.TestServer;
 import java.util.ArrayList;
@@ -99,14 +101,19 @@ class DiscoveryTest {
         assertThat(metrics).doesNotContain(unique).contains("route=\"unmatched\"");
     }
 
+    /**
+     * An ES256 node signs access tokens with ES256 and ID tokens with RS256: OpenID Connect clients
+     * that registered no algorithm expect RS256, and discovery must list it (OIDC Discovery §3).
+     */
     @Test
-    void anEs256NodeSignsWithEs256KeysFromItsJwks() throws Exception {
+    void anEs256NodeSignsAccessTokensWithEs256AndIdTokensWithRs256() throws Exception {
         try (TestServer es = TestServer.start(db.freshUrl(),
                 Map.of(Setting.SIGNING_ALG, "ES256", Setting.ISSUER, "https://issuer.example/base/"))) {
             JsonNode d = es.get("/.well-known/openid-configuration", null).json();
             assertThat(d.get("issuer").asText()).isEqualTo("https://issuer.example/base");
             assertThat(d.get("token_endpoint").asText()).isEqualTo("https://issuer.example/base/auth/token");
-            assertThat(strings(d.get("id_token_signing_alg_values_supported"))).containsExactly("ES256");
+            assertThat(strings(d.get("id_token_signing_alg_values_supported"))).containsExactly("RS256");
+            assertThat(strings(d.get("access_token_signing_alg_values_supported"))).containsExactly("ES256");
 
             String id = TestServer.uniqueId("es");
             es.clientCredentialsClient(id, "es-secret", "{\"token_format\":\"jwt\"}");
@@ -121,7 +128,23 @@ class DiscoveryTest {
             assertThat(((ECKey) key).getCurve()).isEqualTo(Curve.P_256);
             assertThat(key.getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
             assertThat(jwt.verify(new ECDSAVerifier((ECKey) key))).isTrue();
-            assertThat(jwks.getKeys()).allMatch(k -> k instanceof ECKey);
+
+            OAuthFlows flows = new OAuthFlows(es);
+            String client = TestServer.uniqueId("es-oidc");
+            String user = TestServer.uniqueId("es-user");
+            flows.passwordClient(client, "es-secret", "{\"token_format\":\"jwt\"}");
+            flows.user(user, "es-password");
+            JsonNode tokens = flows.passwordTokens(client, "es-secret", user, "es-password", "scope", "openid");
+            assertThat(SignedJWT.parse(tokens.get("access_token").asText()).getHeader().getAlgorithm())
+                    .isEqualTo(JWSAlgorithm.ES256);
+            JWTClaimsSet idToken = flows.verifiedClaims(tokens.get("id_token").asText());
+            assertThat(idToken.getSubject()).isEqualTo(user);
+            assertThat(idToken.getAudience()).containsExactly(client);
+
+            JsonNode keys = es.get("/admin/keys", TestServer.adminBasic()).json();
+            assertThat(keys.get("active").asText()).isEqualTo(jwt.getHeader().getKeyID());
+            assertThat(keys.get("active_id_token").asText())
+                    .isEqualTo(SignedJWT.parse(tokens.get("id_token").asText()).getHeader().getKeyID());
         }
     }
 

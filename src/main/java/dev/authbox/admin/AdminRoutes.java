@@ -89,6 +89,7 @@ public final class AdminRoutes {
     private com.fasterxml.jackson.databind.node.ObjectNode keyList() {
         var o = dev.authbox.resource.Json.JSON.createObjectNode();
         o.put("active", keys.activeKeyId());
+        o.put("active_id_token", keys.activeIdTokenKeyId());
         var list = o.putArray("keys");
         keys.currentKeyIds().forEach(list::add);
         return o;

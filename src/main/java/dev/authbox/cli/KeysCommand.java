@@ -7,6 +7,7 @@ import dev.authbox.store.SigningKeyStore;
 import dev.authbox.token.KeyEncryptor;
 import dev.authbox.token.SigningKeys;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -41,9 +42,9 @@ final class KeysCommand implements Callable<Integer> {
             try (Database db = Database.open(settings)) {
                 SigningKeys keys = new SigningKeys(new SigningKeyStore(db.jdbc()), new KeyEncryptor(settings.keySecret()),
                         settings.signingAlg());
-                String kid = keys.rotate();
-                System.out.println("new signing key " + kid + " (" + settings.signingAlg() + "); current keys: "
-                        + String.join(", ", keys.currentKeyIds()));
+                String made = keys.rotate().entrySet().stream().map(e -> e.getValue() + " (" + e.getKey() + ")")
+                        .collect(Collectors.joining(", "));
+                System.out.println("new signing keys " + made + "; current keys: " + String.join(", ", keys.currentKeyIds()));
             }
             return 0;
         });

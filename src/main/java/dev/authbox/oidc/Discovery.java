@@ -12,7 +12,7 @@ import java.util.List;
 public final class Discovery {
     private final String document;
 
-    public Discovery(String issuer, List<String> grantTypes, String signingAlg) {
+    public Discovery(String issuer, List<String> grantTypes, String idTokenAlg, String accessTokenAlg) {
         ObjectNode d = Json.JSON.createObjectNode();
         d.put("issuer", issuer);
         d.put("authorization_endpoint", issuer + "/auth/authorize");
@@ -41,8 +41,8 @@ public final class Discovery {
         d.put("request_parameter_supported", false);
         d.put("request_uri_parameter_supported", false);
         array(d, "subject_types_supported", List.of("public"));
-        array(d, "id_token_signing_alg_values_supported", List.of(signingAlg));
-        array(d, "access_token_signing_alg_values_supported", List.of(signingAlg));
+        array(d, "id_token_signing_alg_values_supported", List.of(idTokenAlg));
+        array(d, "access_token_signing_alg_values_supported", List.of(accessTokenAlg));
         this.document = d.toString();
     }
 

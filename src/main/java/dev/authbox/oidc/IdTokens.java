@@ -12,7 +12,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
-/** Issues OpenID Connect ID tokens (OIDC Core §2), signed with the shared signing keys. */
+/** Issues OpenID Connect ID tokens (OIDC Core §2), signed with the shared RS256 keys. */
 public final class IdTokens {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -55,6 +55,6 @@ public final class IdTokens {
         if (ctx.codeHash() != null) {
             b.claim("c_hash", ctx.codeHash());
         }
-        return keys.sign(b.build(), JOSEObjectType.JWT);
+        return keys.sign(b.build(), JOSEObjectType.JWT, SigningKeys.ID_TOKEN_ALGORITHM);
     }
 }

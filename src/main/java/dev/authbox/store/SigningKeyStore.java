@@ -1,5 +1,7 @@
 package dev.authbox.store;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** Signing keys shared by every node. */
@@ -27,10 +29,14 @@ public final class SigningKeyStore {
                 rs -> rs.getString(1));
     }
 
-    /** Marks every other current key as rotated out at {@code now}. */
-    public void supersedeAllBut(String kid, long now) {
-        jdbc.update("UPDATE signing_key SET superseded_at = ? WHERE kid <> ? AND superseded_at IS NULL AND retired_at IS NULL",
-                now, kid);
+    /** Marks every current key but these as rotated out at {@code now}. */
+    public void supersedeAllBut(List<String> kids, long now) {
+        List<Object> args = new ArrayList<>();
+        args.add(now);
+        args.addAll(kids);
+        jdbc.update("UPDATE signing_key SET superseded_at = ? WHERE kid NOT IN ("
+                + String.join(", ", Collections.nCopies(kids.size(), "?"))
+                + ") AND superseded_at IS NULL AND retired_at IS NULL", args.toArray());
     }
 
     /**

@@ -28,44 +28,68 @@ import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The signing keys every node shares through the database. The newest key of the configured
- * algorithm signs; every current key verifies and is published in the JWKS.
+ * The signing keys every node shares through the database. The newest key of each algorithm in use
+ * signs: the configured one for access tokens, RS256 for ID tokens (OpenID Connect's default, which
+ * clients that registered no other algorithm expect, and which discovery must list). Every current
+ * key verifies and is published in the JWKS.
  */
 public final class SigningKeys {
-    /** The active signer and what verifiers and the JWKS need; replaced whole on reload. */
-    private record KeySet(List<String> kids, JWK active, JWSSigner signer, Map<String, JWK> byKid, Map<String, JWSVerifier> verifiers,
-            String jwksJson) {
+    /** The algorithm of ID tokens, whatever access tokens use. */
+    public static final JWSAlgorithm ID_TOKEN_ALGORITHM = JWSAlgorithm.RS256;
+
+    private record Active(JWK key, JWSSigner signer) {
+    }
+
+    /** The active signers and what verifiers and the JWKS need; replaced whole on reload. */
+    private record KeySet(List<String> kids, Map<JWSAlgorithm, Active> active, Map<String, JWK> byKid,
+            Map<String, JWSVerifier> verifiers, String jwksJson) {
     }
 
     private final SigningKeyStore store;
     private final KeyEncryptor encryptor;
-    private final JWSAlgorithm algorithm;
+    private final JWSAlgorithm accessTokenAlgorithm;
+    /** The algorithms this node signs with, each needing an active key. */
+    private final Set<JWSAlgorithm> algorithms;
     private volatile KeySet keys;
 
-    public SigningKeys(SigningKeyStore store, KeyEncryptor encryptor, String algorithm) {
+    public SigningKeys(SigningKeyStore store, KeyEncryptor encryptor, String accessTokenAlgorithm) {
         this.store = store;
         this.encryptor = encryptor;
-        this.algorithm = JWSAlgorithm.parse(algorithm);
+        this.accessTokenAlgorithm = JWSAlgorithm.parse(accessTokenAlgorithm);
+        this.algorithms = new LinkedHashSet<>(List.of(this.accessTokenAlgorithm, ID_TOKEN_ALGORITHM));
         reload();
-        if (keys.active == null) {
-            generate();
+        boolean generated = false;
+        for (JWSAlgorithm alg : algorithms) {
+            if (!keys.active.containsKey(alg)) {
+                generate(alg);
+                generated = true;
+            }
+        }
+        if (generated) {
             reload();
         }
     }
 
     /**
-     * Rotation: a new key signs from now on (on every node within the reload interval); the old
-     * ones keep verifying until the tokens they signed have expired, then leave the JWKS.
+     * Rotation: a new key of each algorithm in use signs from now on (on every node within the
+     * reload interval); the old ones keep verifying until the tokens they signed have expired, then
+     * leave the JWKS. Returns the new key ids by algorithm.
      */
-    public String rotate() {
-        String kid = generate();
-        store.supersedeAllBut(kid, java.time.Instant.now().getEpochSecond());
+    public Map<String, String> rotate() {
+        Map<String, String> made = new LinkedHashMap<>();
+        for (JWSAlgorithm alg : algorithms) {
+            made.put(alg.getName(), generate(alg));
+        }
+        store.supersedeAllBut(List.copyOf(made.values()), Instant.now().getEpochSecond());
         reload();
-        return kid;
+        return made;
     }
 
     /**
@@ -73,28 +97,34 @@ public final class SigningKeys {
      * for clocks); reloads when one went.
      */
     public void retireUnused(long skewSeconds) {
-        if (store.retireUnused(java.time.Instant.now().getEpochSecond(), skewSeconds) > 0) {
+        if (store.retireUnused(Instant.now().getEpochSecond(), skewSeconds) > 0) {
             reload();
         }
     }
 
-    /** The ids of the current keys, newest first, and which one signs. */
+    /** The ids of the current keys, newest first. */
     public List<String> currentKeyIds() {
         return keys.kids();
     }
 
+    /** The id of the key that signs access tokens. */
     public String activeKeyId() {
-        return keys.active().getKeyID();
+        return keys.active().get(accessTokenAlgorithm).key().getKeyID();
     }
 
-    /** Generates a new key of the configured algorithm and stores it; it signs from the next reload on. */
-    public String generate() {
+    /** The id of the key that signs ID tokens (the access tokens' too when both use RS256). */
+    public String activeIdTokenKeyId() {
+        return keys.active().get(ID_TOKEN_ALGORITHM).key().getKeyID();
+    }
+
+    /** Generates a new key of the algorithm and stores it; it signs from the next reload on. */
+    private String generate(JWSAlgorithm alg) {
         try {
             String kid = RandomTokens.newId();
-            JWK jwk = algorithm.equals(JWSAlgorithm.ES256)
-                    ? new ECKeyGenerator(Curve.P_256).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(algorithm).generate()
-                    : new RSAKeyGenerator(2048).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(algorithm).generate();
-            store.insert(new SigningKeyRecord(kid, algorithm.getName(), jwk.toPublicJWK().toJSONString(),
+            JWK jwk = alg.equals(JWSAlgorithm.ES256)
+                    ? new ECKeyGenerator(Curve.P_256).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(alg).generate()
+                    : new RSAKeyGenerator(2048).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(alg).generate();
+            store.insert(new SigningKeyRecord(kid, alg.getName(), jwk.toPublicJWK().toJSONString(),
                     encryptor.seal(jwk.toJSONString()), Instant.now().getEpochSecond(), null));
             return kid;
         } catch (JOSEException e) {
@@ -116,40 +146,41 @@ public final class SigningKeys {
 
     /** Reads the current keys from the database. */
     public void reload() {
-        List<JWK> all = new ArrayList<>();
         List<String> kids = new ArrayList<>();
-        JWK active = null;
-        for (SigningKeyRecord r : store.current()) {
-            kids.add(r.kid());
-            JWK jwk = parse(encryptor.open(r.privateKey()));
-            all.add(jwk);
-            if (active == null && algorithm.getName().equals(r.alg())) {
-                active = jwk;
-            }
-        }
+        Map<JWSAlgorithm, Active> active = new HashMap<>();
         Map<String, JWSVerifier> verifiers = new HashMap<>();
         Map<String, JWK> byKid = new HashMap<>();
         List<JWK> publicKeys = new ArrayList<>();
-        for (JWK jwk : all) {
+        for (SigningKeyRecord r : store.current()) {
+            JWK jwk = parse(encryptor.open(r.privateKey()));
+            kids.add(r.kid());
+            JWSAlgorithm alg = JWSAlgorithm.parse(r.alg());
+            if (algorithms.contains(alg) && !active.containsKey(alg)) {
+                active.put(alg, new Active(jwk, signer(jwk)));
+            }
             verifiers.put(jwk.getKeyID(), verifier(jwk));
             byKid.put(jwk.getKeyID(), jwk.toPublicJWK());
             publicKeys.add(jwk.toPublicJWK());
         }
-        keys = new KeySet(List.copyOf(kids), active, active == null ? null : signer(active), Map.copyOf(byKid), Map.copyOf(verifiers),
+        keys = new KeySet(List.copyOf(kids), Map.copyOf(active), Map.copyOf(byKid), Map.copyOf(verifiers),
                 new JWKSet(publicKeys).toString(true));
     }
 
-    public JWSAlgorithm algorithm() {
-        return algorithm;
+    /** The algorithm of JWT access tokens (the configured one). */
+    public JWSAlgorithm accessTokenAlgorithm() {
+        return accessTokenAlgorithm;
     }
 
-    /** Signs the claims with the active key; kid and signer come from one snapshot of the key set. */
-    public String sign(JWTClaimsSet claims, JOSEObjectType type) {
-        KeySet current = keys;
-        JWSHeader header = new JWSHeader.Builder(algorithm).type(type).keyID(current.active.getKeyID()).build();
+    /** Signs the claims with the newest key of the algorithm (one this node signs with); kid and signer from one snapshot. */
+    public String sign(JWTClaimsSet claims, JOSEObjectType type, JWSAlgorithm alg) {
+        Active signing = keys.active.get(alg);
+        if (signing == null) {
+            throw new IllegalArgumentException("this node does not sign with " + alg);
+        }
+        JWSHeader header = new JWSHeader.Builder(alg).type(type).keyID(signing.key().getKeyID()).build();
         SignedJWT jwt = new SignedJWT(header, claims);
         try {
-            jwt.sign(current.signer);
+            jwt.sign(signing.signer());
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign a token", e);
         }

@@ -112,7 +112,7 @@ public final class TokenGenerator {
         if (scope != null) {
             claims.claim("scope", scope);
         }
-        return keys.sign(claims.build(), AT_JWT);
+        return keys.sign(claims.build(), AT_JWT, keys.accessTokenAlgorithm());
     }
 
     /** Space-separated scopes in a stable order, or null when none. */

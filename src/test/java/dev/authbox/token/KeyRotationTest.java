@@ -5,6 +5,8 @@ import static dev.authbox.support.TestServer.form;
 import static dev.authbox.support.TestServer.headers;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.authbox.config.Setting;
@@ -14,13 +16,36 @@ import dev.authbox.store.SigningKeyStore;
 import dev.authbox.support.HttpResult;
 import dev.authbox.support.TestDatabase;
 import dev.authbox.support.TestServer;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Signing key rotation across two nodes on one PostgreSQL database. */
 class KeyRotationTest {
     private static final String SECRET = "rot-secret";
+
+    /** An ES256 node signs with two keys (ES256 access tokens, RS256 ID tokens): a rotation replaces both. */
+    @Test
+    void rotatingAnEs256NodeReplacesBothOfItsKeys() throws Exception {
+        try (TestServer es = TestServer.start(TestDatabase.H2.freshUrl(), Map.of(Setting.SIGNING_ALG, "ES256"))) {
+            JsonNode before = es.get("/admin/keys", TestServer.adminBasic()).json();
+            HttpResult rotated = es.send("POST", "/admin/keys/rotate", headers("Authorization", TestServer.adminBasic()), null);
+            assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+            JsonNode after = rotated.json();
+            assertThat(after.get("active").asText()).isNotEqualTo(before.get("active").asText());
+            assertThat(after.get("active_id_token").asText()).isNotEqualTo(before.get("active_id_token").asText());
+            List<String> current = new ArrayList<>();
+            after.get("keys").forEach(k -> current.add(k.asText()));
+            assertThat(current).contains(before.get("active").asText(), before.get("active_id_token").asText(),
+                    after.get("active").asText(), after.get("active_id_token").asText());
+
+            JWKSet jwks = JWKSet.parse(es.get("/.well-known/jwks.json", null).body());
+            assertThat(jwks.getKeyByKeyId(after.get("active").asText()).getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
+            assertThat(jwks.getKeyByKeyId(after.get("active_id_token").asText()).getAlgorithm()).isEqualTo(JWSAlgorithm.RS256);
+        }
+    }
 
     @Test
     void rotationSwitchesEveryNodeAndKeepsTheOldKeyUntilItsTokensExpire() throws Exception {
