@@ -1,6 +1,5 @@
 package dev.authbox.store;
 
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -22,8 +21,8 @@ public final class LoginFailureStore {
         if (keys.isEmpty()) {
             return Map.of();
         }
-        String marks = String.join(", ", Collections.nCopies(keys.size(), "?"));
-        return jdbc.query("SELECT throttle_key, failures, window_start FROM login_failure WHERE throttle_key IN (" + marks + ")",
+        return jdbc.query("SELECT throttle_key, failures, window_start FROM login_failure WHERE throttle_key IN ("
+                                + Jdbc.placeholders(keys.size()) + ")",
                         rs -> Map.entry(rs.getString(1), new FailureWindow(rs.getInt(2), rs.getLong(3))), keys.toArray())
                 .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }

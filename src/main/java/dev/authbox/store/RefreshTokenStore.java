@@ -4,7 +4,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -135,7 +134,7 @@ public final class RefreshTokenStore {
      * tell why.
      */
     public Optional<Used> rotateAtOnce(String tokenHash, String clientId, Set<String> grantTypes, NextRows next) {
-        String live = LIVE.formatted(String.join(", ", Collections.nCopies(grantTypes.size(), "?")));
+        String live = LIVE.formatted(Jdbc.placeholders(grantTypes.size()));
         List<Object> update = new ArrayList<>(List.of(next.now(), tokenHash, clientId));
         update.addAll(grantTypes);
         update.add(next.now());

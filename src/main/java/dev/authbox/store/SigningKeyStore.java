@@ -1,7 +1,6 @@
 package dev.authbox.store;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /** Signing keys shared by every node. */
@@ -29,14 +28,18 @@ public final class SigningKeyStore {
                 rs -> rs.getString(1));
     }
 
-    /** Marks every current key but these as rotated out at {@code now}. */
-    public void supersedeAllBut(List<String> kids, long now) {
+    /**
+     * Marks every current key of these algorithms but the given ones as rotated out at {@code now}.
+     * Keys of other algorithms stay: in a cluster changing its algorithm, a node that does not use
+     * one must not take away the key of the nodes that do.
+     */
+    public void supersedeAllBut(List<String> kids, List<String> algs, long now) {
         List<Object> args = new ArrayList<>();
         args.add(now);
+        args.addAll(algs);
         args.addAll(kids);
-        jdbc.update("UPDATE signing_key SET superseded_at = ? WHERE kid NOT IN ("
-                + String.join(", ", Collections.nCopies(kids.size(), "?"))
-                + ") AND superseded_at IS NULL AND retired_at IS NULL", args.toArray());
+        jdbc.update("UPDATE signing_key SET superseded_at = ? WHERE alg IN (" + Jdbc.placeholders(algs.size()) + ") AND kid NOT IN ("
+                + Jdbc.placeholders(kids.size()) + ") AND superseded_at IS NULL AND retired_at IS NULL", args.toArray());
     }
 
     /**

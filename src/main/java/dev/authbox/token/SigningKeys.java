@@ -78,16 +78,16 @@ public final class SigningKeys {
     }
 
     /**
-     * Rotation: a new key of each algorithm in use signs from now on (on every node within the
-     * reload interval); the old ones keep verifying until the tokens they signed have expired, then
-     * leave the JWKS. Returns the new key ids by algorithm.
+     * Rotation: a new key of each algorithm this node uses signs from now on (on every node within
+     * the reload interval); the old ones of those algorithms keep verifying until the tokens they
+     * signed have expired, then leave the JWKS. Returns the new key ids by algorithm.
      */
     public Map<String, String> rotate() {
         Map<String, String> made = new LinkedHashMap<>();
         for (JWSAlgorithm alg : algorithms) {
             made.put(alg.getName(), generate(alg));
         }
-        store.supersedeAllBut(List.copyOf(made.values()), Instant.now().getEpochSecond());
+        store.supersedeAllBut(List.copyOf(made.values()), List.copyOf(made.keySet()), Instant.now().getEpochSecond());
         reload();
         return made;
     }

@@ -47,6 +47,47 @@ class KeyRotationTest {
         }
     }
 
+    /**
+     * While a cluster changes its algorithm, an RS256 node's rotation replaces the RS256 key only: the
+     * ES256 nodes keep their ES256 key (and pick up the new RS256 one for ID tokens).
+     */
+    @Test
+    void aRotationLeavesTheKeysOfAlgorithmsTheRotatingNodeDoesNotUse() throws Exception {
+        String url = TestDatabase.POSTGRES.freshUrl();
+        try (TestServer rs = TestServer.start(url, Map.of());
+             TestServer es = TestServer.start(url, Map.of(Setting.SIGNING_ALG, "ES256"))) {
+            JsonNode before = es.get("/admin/keys", TestServer.adminBasic()).json();
+            HttpResult rotated = rs.send("POST", "/admin/keys/rotate", headers("Authorization", TestServer.adminBasic()), null);
+            assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+            String newRsaKid = rotated.json().get("active").asText();
+
+            long deadline = System.currentTimeMillis() + 1_000;
+            JsonNode after = es.get("/admin/keys", TestServer.adminBasic()).json();
+            while (!after.get("active_id_token").asText().equals(newRsaKid)) {
+                assertThat(System.currentTimeMillis()).as("the ES256 node signs ID tokens with the new RS256 key within 1 s")
+                        .isLessThan(deadline);
+                Thread.sleep(50);
+                after = es.get("/admin/keys", TestServer.adminBasic()).json();
+            }
+            assertThat(after.get("active").asText()).as("the ES256 key still signs").isEqualTo(before.get("active").asText());
+
+            // No token was issued before the rotation: every superseded key can go at once. The ES256
+            // key must not be among them, or the ES256 node would be left without a key to sign with.
+            String oldRsaKid = before.get("active_id_token").asText();
+            retireUnusedKeys(url);
+            deadline = System.currentTimeMillis() + 3_000;
+            while (JWKSet.parse(es.get("/.well-known/jwks.json", null).body()).getKeyByKeyId(oldRsaKid) != null) {
+                assertThat(System.currentTimeMillis()).as("the old RS256 key leaves the ES256 node's JWKS").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            String client = TestServer.uniqueId("mixed");
+            es.clientCredentialsClient(client, SECRET, "{\"token_format\":\"jwt\"}");
+            SignedJWT token = SignedJWT.parse(es.clientCredentialsToken(client, SECRET));
+            assertThat(token.getHeader().getKeyID()).isEqualTo(before.get("active").asText());
+            assertThat(token.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
+        }
+    }
+
     @Test
     void rotationSwitchesEveryNodeAndKeepsTheOldKeyUntilItsTokensExpire() throws Exception {
         String url = TestDatabase.POSTGRES.freshUrl();
@@ -79,12 +120,7 @@ class KeyRotationTest {
             // whole seconds, so tokens issued in the rotation's own second count as "before" too: wait
             // for the last token of this test to expire.
             Thread.sleep(Math.max(0, lastExpiry - System.currentTimeMillis()) + 1_100);
-            Map<Setting, String> raw = new EnumMap<>(Setting.class);
-            raw.put(Setting.DB_URL, url);
-            raw.put(Setting.KEY_SECRET, "key-secret-for-tests");
-            try (Database db = Database.open(Settings.from(raw))) {
-                new SigningKeys(new SigningKeyStore(db.jdbc()), new KeyEncryptor("key-secret-for-tests"), "RS256").retireUnused(0);
-            }
+            retireUnusedKeys(url);
             deadline = System.currentTimeMillis() + 3_000;
             while (JWKSet.parse(b.get("/.well-known/jwks.json", null).body()).getKeyByKeyId(oldKid) != null) {
                 assertThat(System.currentTimeMillis()).as("old key leaves node B's JWKS").isLessThan(deadline);
@@ -119,5 +155,15 @@ class KeyRotationTest {
         String token = r.json().get("access_token").asText();
         lastExpiry = Math.max(lastExpiry, SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime().getTime());
         return token;
+    }
+
+    /** Retires, as a node's housekeeping would, every rotated-out key that no unexpired token needs. */
+    private static void retireUnusedKeys(String url) {
+        Map<Setting, String> raw = new EnumMap<>(Setting.class);
+        raw.put(Setting.DB_URL, url);
+        raw.put(Setting.KEY_SECRET, "key-secret-for-tests");
+        try (Database db = Database.open(Settings.from(raw))) {
+            new SigningKeys(new SigningKeyStore(db.jdbc()), new KeyEncryptor("key-secret-for-tests"), "RS256").retireUnused(0);
+        }
     }
 }
