@@ -117,10 +117,13 @@ public final class Main {
         long cpu0 = processCpuNs();
         long[] machine0 = ProcStat.machineJiffies();
         long server0 = ProcStat.processJiffies(serverPids);
+        long jvm = serverPids.length > 0 ? serverPids[0] : -1;
+        Map<Long, ProcStat.ThreadTime> threads0 = ProcStat.threadJiffies(jvm);
         sleepUntil(endNs);
         long cpu1 = processCpuNs();
         long[] machine1 = ProcStat.machineJiffies();
         long server1 = ProcStat.processJiffies(serverPids);
+        Map<Long, ProcStat.ThreadTime> threads1 = ProcStat.threadJiffies(jvm);
 
         long joinDeadline = endNs + TimeUnit.MILLISECONDS.toNanos(timeoutMs) + TimeUnit.SECONDS.toNanos(5);
         int stuck = 0;
@@ -174,6 +177,9 @@ public final class Main {
         out.put("server_cpu_pct", serverPct);
         out.put("other_cpu_pct", machinePct == null || serverPct == null || loadgenPct == null ? null
                 : round(Math.max(0, machinePct - serverPct - loadgenPct), 1));
+        // Where the server's own CPU went, by thread pool (first --server-pid only): which side of a
+        // flow (hashing, HTTP, the writer, the JIT) takes the cores.
+        out.put("server_threads_cpu_pct", threads1.isEmpty() ? null : ProcStat.threadGroupPct(threads0, threads1, duration, 8));
         System.out.println(new ObjectMapper().writeValueAsString(out));
         System.out.flush();
         return 0;

@@ -1,8 +1,12 @@
 package dev.authbox.loadgen;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** CPU time from Linux's /proc, in clock ticks (USER_HZ, 100 on Linux): null/-1 where there is no /proc. */
 final class ProcStat {
@@ -69,6 +73,51 @@ final class ProcStat {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** A thread's name (as /proc shows it: at most 15 characters) and its utime + stime. */
+    record ThreadTime(String name, long jiffies) {}
+
+    /** utime + stime of each thread of a process, by thread id; empty where there is no /proc. */
+    static Map<Long, ThreadTime> threadJiffies(long pid) {
+        Map<Long, ThreadTime> out = new HashMap<>();
+        if (pid <= 0) return out;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks) {
+                try {
+                    String s = Files.readString(task.resolve("stat"));
+                    String name = s.substring(s.indexOf('(') + 1, s.lastIndexOf(')'));
+                    String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                    out.put(Long.parseLong(task.getFileName().toString()), new ThreadTime(name, Long.parseLong(f[11]) + Long.parseLong(f[12])));
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended between listing and reading
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or the process is gone
+        }
+        return out;
+    }
+
+    /**
+     * % of one core used over the window by each group of threads (a name without its trailing
+     * number: the pool), the largest {@code top} groups of at least 0.5%. Threads that started and
+     * ended within the window are not seen.
+     */
+    static Map<String, Double> threadGroupPct(Map<Long, ThreadTime> before, Map<Long, ThreadTime> after, double seconds, int top) {
+        Map<String, Long> groups = new HashMap<>();
+        after.forEach((tid, t) -> {
+            ThreadTime b = before.get(tid);
+            long used = t.jiffies() - (b == null ? 0 : b.jiffies());
+            groups.merge(t.name().replaceAll("[-#\\s]*\\d*$", ""), used, Long::sum);
+        });
+        Map<String, Double> out = new LinkedHashMap<>();
+        groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+                .forEach(e -> {
+                    double pct = pct(e.getValue(), seconds);
+                    if (pct >= 0.5) out.put(e.getKey(), pct);
+                });
+        return out;
     }
 
     /** Busy % of one core over the window, from two machineJiffies samples. */
