@@ -148,12 +148,12 @@ public final class Jdbc {
         }
     }
 
-    /** A nullable BIGINT column as a Long. */
     /** "?, ?, ?" for an IN list of n values. */
     public static String placeholders(int n) {
         return String.join(", ", Collections.nCopies(n, "?"));
     }
 
+    /** A nullable BIGINT column as a Long. */
     public static Long nullableLong(ResultSet rs, String column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;

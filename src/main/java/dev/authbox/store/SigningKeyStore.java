@@ -16,10 +16,10 @@ public final class SigningKeyStore {
 
     /** Every key not yet retired, newest first. */
     public List<SigningKeyRecord> current() {
-        return jdbc.query("SELECT kid, alg, public_jwk, private_key, created_at, retired_at FROM signing_key"
+        return jdbc.query("SELECT kid, alg, public_jwk, private_key, created_at, superseded_at FROM signing_key"
                         + " WHERE retired_at IS NULL ORDER BY " + NEWEST_FIRST,
                 rs -> new SigningKeyRecord(rs.getString("kid"), rs.getString("alg"), rs.getString("public_jwk"),
-                        rs.getString("private_key"), rs.getLong("created_at"), Jdbc.nullableLong(rs, "retired_at")));
+                        rs.getString("private_key"), rs.getLong("created_at"), Jdbc.nullableLong(rs, "superseded_at")));
     }
 
     /** The ids of the current keys, newest first: a cheap check for changes made by other nodes. */
@@ -28,18 +28,13 @@ public final class SigningKeyStore {
                 rs -> rs.getString(1));
     }
 
-    /**
-     * Marks every current key of these algorithms but the given ones as rotated out at {@code now}.
-     * Keys of other algorithms stay: in a cluster changing its algorithm, a node that does not use
-     * one must not take away the key of the nodes that do.
-     */
-    public void supersedeAllBut(List<String> kids, List<String> algs, long now) {
+    /** Marks every current key but these as rotated out at {@code now}. */
+    public void supersedeAllBut(List<String> kids, long now) {
         List<Object> args = new ArrayList<>();
         args.add(now);
-        args.addAll(algs);
         args.addAll(kids);
-        jdbc.update("UPDATE signing_key SET superseded_at = ? WHERE alg IN (" + Jdbc.placeholders(algs.size()) + ") AND kid NOT IN ("
-                + Jdbc.placeholders(kids.size()) + ") AND superseded_at IS NULL AND retired_at IS NULL", args.toArray());
+        jdbc.update("UPDATE signing_key SET superseded_at = ? WHERE kid NOT IN (" + Jdbc.placeholders(kids.size())
+                + ") AND superseded_at IS NULL AND retired_at IS NULL", args.toArray());
     }
 
     /**
@@ -53,8 +48,8 @@ public final class SigningKeyStore {
     }
 
     public void insert(SigningKeyRecord key) {
-        jdbc.update("INSERT INTO signing_key (kid, alg, public_jwk, private_key, created_at, retired_at)"
+        jdbc.update("INSERT INTO signing_key (kid, alg, public_jwk, private_key, created_at, superseded_at)"
                         + " VALUES (?, ?, ?, ?, ?, ?)",
-                key.kid(), key.alg(), key.publicJwk(), key.privateKey(), key.createdAt(), key.retiredAt());
+                key.kid(), key.alg(), key.publicJwk(), key.privateKey(), key.createdAt(), key.supersededAt());
     }
 }

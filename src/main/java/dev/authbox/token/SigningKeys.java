@@ -38,7 +38,9 @@ import java.util.Set;
  * The signing keys every node shares through the database. The newest key of each algorithm in use
  * signs: the configured one for access tokens, RS256 for ID tokens (OpenID Connect's default, which
  * clients that registered no other algorithm expect, and which discovery must list). Every current
- * key verifies and is published in the JWKS.
+ * key verifies and is published in the JWKS. A rotation, on any node, supersedes every key; a node
+ * that then finds no live key of an algorithm it signs with makes one (so, in a cluster changing its
+ * algorithm, the nodes of the other algorithm get a fresh key within a reload).
  */
 public final class SigningKeys {
     /** The algorithm of ID tokens, whatever access tokens use. */
@@ -65,29 +67,20 @@ public final class SigningKeys {
         this.accessTokenAlgorithm = JWSAlgorithm.parse(accessTokenAlgorithm);
         this.algorithms = new LinkedHashSet<>(List.of(this.accessTokenAlgorithm, ID_TOKEN_ALGORITHM));
         reload();
-        boolean generated = false;
-        for (JWSAlgorithm alg : algorithms) {
-            if (!keys.active.containsKey(alg)) {
-                generate(alg);
-                generated = true;
-            }
-        }
-        if (generated) {
-            reload();
-        }
     }
 
     /**
-     * Rotation: a new key of each algorithm this node uses signs from now on (on every node within
-     * the reload interval); the old ones of those algorithms keep verifying until the tokens they
-     * signed have expired, then leave the JWKS. Returns the new key ids by algorithm.
+     * Rotation: new keys sign from now on (on every node within the reload interval): one of each
+     * algorithm this node uses, and other nodes make their own for theirs. Every older key keeps
+     * verifying until the tokens it signed have expired, then leaves the JWKS. Returns the new key
+     * ids by algorithm.
      */
     public Map<String, String> rotate() {
         Map<String, String> made = new LinkedHashMap<>();
         for (JWSAlgorithm alg : algorithms) {
             made.put(alg.getName(), generate(alg));
         }
-        store.supersedeAllBut(List.copyOf(made.values()), List.copyOf(made.keySet()), Instant.now().getEpochSecond());
+        store.supersedeAllBut(List.copyOf(made.values()), Instant.now().getEpochSecond());
         reload();
         return made;
     }
@@ -144,17 +137,33 @@ public final class SigningKeys {
         }
     }
 
-    /** Reads the current keys from the database. */
+    /**
+     * Reads the current keys from the database, first making a key for each algorithm this node
+     * signs with that has no live (not superseded) one: on first start, and after a rotation by a
+     * node of another algorithm.
+     */
     public void reload() {
+        List<SigningKeyRecord> current = store.current();
+        boolean made = false;
+        for (JWSAlgorithm alg : algorithms) {
+            if (current.stream().noneMatch(r -> r.supersededAt() == null && alg.getName().equals(r.alg()))) {
+                generate(alg);
+                made = true;
+            }
+        }
+        if (made) {
+            current = store.current();
+        }
         List<String> kids = new ArrayList<>();
         Map<JWSAlgorithm, Active> active = new HashMap<>();
         Map<String, JWSVerifier> verifiers = new HashMap<>();
         Map<String, JWK> byKid = new HashMap<>();
         List<JWK> publicKeys = new ArrayList<>();
-        for (SigningKeyRecord r : store.current()) {
+        for (SigningKeyRecord r : current) {
             JWK jwk = parse(encryptor.open(r.privateKey()));
             kids.add(r.kid());
             JWSAlgorithm alg = JWSAlgorithm.parse(r.alg());
+            // newest first, live keys before superseded ones: the first of an algorithm signs
             if (algorithms.contains(alg) && !active.containsKey(alg)) {
                 active.put(alg, new Active(jwk, signer(jwk)));
             }

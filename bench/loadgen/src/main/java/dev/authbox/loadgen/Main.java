@@ -179,7 +179,8 @@ public final class Main {
                 : round(Math.max(0, machinePct - serverPct - loadgenPct), 1));
         // Where the server's own CPU went, by thread pool (first --server-pid only): which side of a
         // flow (hashing, HTTP, the writer, the JIT) takes the cores.
-        out.put("server_threads_cpu_pct", threads1.isEmpty() ? null : ProcStat.threadGroupPct(threads0, threads1, duration, 8));
+        out.put("server_threads_cpu_pct", threads0.isEmpty() || threads1.isEmpty() ? null
+                : ProcStat.threadGroupPct(threads0, threads1, duration, 8));
         System.out.println(new ObjectMapper().writeValueAsString(out));
         System.out.flush();
         return 0;
