@@ -157,7 +157,9 @@ start_server() {
 }
 
 # --- start on a fresh database, set up, restart on the existing one -----------------------------
-log "starting authbox on $URL (db: $DB, JVM: $SERVER_JAVA_VERSION, ${SERVER_ENV:+$SERVER_ENV }$SERVER_JAVA_OPTS)"
+# how the server runs, for the log and the results file
+SERVER_SETTINGS="${SERVER_ENV:+$SERVER_ENV }$SERVER_JAVA_OPTS"
+log "starting authbox on $URL (db: $DB, JVM: $SERVER_JAVA_VERSION, $SERVER_SETTINGS)"
 bench_wait_quiet
 start_server
 STARTUP_FRESH=$STARTUP_MS
@@ -296,7 +298,7 @@ if [ "$CEILINGS_JSON" != null ]; then
     fi
 fi
 EXTRA=$(jq -n --arg db "$DB" --arg date "$(date -Iseconds)" --arg version "$VERSION" \
-    --arg java "$SERVER_JAVA_VERSION" --arg opts "${SERVER_ENV:+$SERVER_ENV }$SERVER_JAVA_OPTS" --arg crypto "$CRYPTO" \
+    --arg java "$SERVER_JAVA_VERSION" --arg opts "$SERVER_SETTINGS" --arg crypto "$CRYPTO" \
     --argjson warmup "$WARMUP" --argjson duration "$DURATION" --arg conns "$CONNECTIONS" --argjson pass "$WARMUP_PASS" \
     --argjson fresh "$STARTUP_FRESH" --argjson restart "$STARTUP_RESTART" \
     --argjson idle "$RSS_IDLE" --argjson after "$RSS_AFTER" --argjson ceilings "$CEILINGS_JSON" \

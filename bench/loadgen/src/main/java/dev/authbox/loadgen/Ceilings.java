@@ -106,7 +106,7 @@ public final class Ceilings {
             signatures(out, threadCounts, warmup, duration);
         }
         // Argon2id runs are longer per op: by default at least 3 s so that a few dozen hashes are counted.
-        double hashSeconds = a2duration < 0 ? Math.max(duration, 3) : a2duration;
+        double hashSeconds = a2duration <= 0 ? Math.max(duration, 3) : a2duration;
         out.put("argon2id_per_s", argon2(argon2Only, argon2, threadCounts, warmup, hashSeconds));
         System.out.println(new ObjectMapper().writeValueAsString(out));
     }
