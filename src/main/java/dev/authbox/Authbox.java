@@ -63,6 +63,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,12 +75,15 @@ public final class Authbox implements AutoCloseable {
     private final Database database;
     private final HttpServer http;
     private final ScheduledExecutorService background;
+    private final ScheduledExecutorService purge;
     private final TokenIssueStore tokenWrites;
 
-    private Authbox(Database database, HttpServer http, ScheduledExecutorService background, TokenIssueStore tokenWrites) {
+    private Authbox(Database database, HttpServer http, ScheduledExecutorService background,
+                    ScheduledExecutorService purge, TokenIssueStore tokenWrites) {
         this.database = database;
         this.http = http;
         this.background = background;
+        this.purge = purge;
         this.tokenWrites = tokenWrites;
     }
 
@@ -118,14 +122,16 @@ public final class Authbox implements AutoCloseable {
                     + "Set it (a long random string) before production use. ***");
         }
         SigningKeys keys = new SigningKeys(new SigningKeyStore(jdbc), encryptor, settings.signingAlg());
-        Sessions sessions = new Sessions(new SessionStore(jdbc), keys);
+        SessionStore sessionStore = new SessionStore(jdbc);
+        Sessions sessions = new Sessions(sessionStore, keys);
         TokenIssueStore tokenWrites = new TokenIssueStore(jdbc);
         TokenGenerator tokens = new TokenGenerator(settings.issuer(), keys, tokenWrites);
         IdTokens idTokens = new IdTokens(settings.issuer(), keys);
         TokenResponder responder = new TokenResponder(tokens, idTokens);
         AuthCodeStore codes = new AuthCodeStore(jdbc);
         RefreshTokenStore refreshTokens = new RefreshTokenStore(jdbc, database.postgres());
-        LoginThrottle throttle = new LoginThrottle(new LoginFailureStore(jdbc), settings.loginMaxFailures(),
+        LoginFailureStore loginFailures = new LoginFailureStore(jdbc);
+        LoginThrottle throttle = new LoginThrottle(loginFailures, settings.loginMaxFailures(),
                 settings.loginWindowSeconds());
 
         UserAuthenticator userAuthenticator = new UserAuthenticator(userDirectory, hasher, throttle);
@@ -138,7 +144,8 @@ public final class Authbox implements AutoCloseable {
         ApiAuthenticator apiAuthenticator = new ApiAuthenticator(clientDirectory, secretVerifier, sessions, settings.adminId());
 
 
-        SsoSessions ssoSessions = new SsoSessions(new SsoSessionStore(jdbc), sessions, clientDirectory, refreshTokens,
+        SsoSessionStore ssoSessionStore = new SsoSessionStore(jdbc);
+        SsoSessions ssoSessions = new SsoSessions(ssoSessionStore, sessions, clientDirectory, refreshTokens,
                 settings.ssoSessionSeconds());
         Consents consents = new Consents(grants);
         AuthorizationRequestParser parser = new AuthorizationRequestParser(clientDirectory);
@@ -166,7 +173,9 @@ public final class Authbox implements AutoCloseable {
                 new LogoutRoutes(ssoSessions, clientDirectory, userDirectory, keys, cookies, pages)::register));
         LOG.info("authbox listening on {}://{}:{} (issuer {}, database {}, crypto {})",
                 settings.tls() ? "https" : "http", settings.host(), http.port(), settings.issuer(), settings.redactedDbUrl(), crypto);
-        return new Authbox(database, http, background(keys, hasher, metrics), tokenWrites);
+        ExpiredRowPurge purge = new ExpiredRowPurge(sessionStore, refreshTokens, codes, ssoSessionStore, loginFailures,
+                settings.expiredRetentionSeconds(), settings.loginWindowSeconds(), metrics);
+        return new Authbox(database, http, background(keys, hasher, metrics), purgeEveryMinute(purge), tokenWrites);
     }
 
     /** The result of start-up work done on another thread, failing with its own exception. */
@@ -184,11 +193,7 @@ public final class Authbox implements AutoCloseable {
      * trimming the C heap.
      */
     private static ScheduledExecutorService background(SigningKeys keys, PasswordHasher hasher, MeterRegistry metrics) {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "authbox-background");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService executor = daemonThread("authbox-background");
         // The JVM's metrics start the platform MBean server (about 0.1 s): after start-up, not during it.
         executor.execute(() -> {
             new JvmMemoryMetrics().bindTo(metrics);
@@ -217,6 +222,34 @@ public final class Authbox implements AutoCloseable {
         return executor;
     }
 
+    /**
+     * The expired-row purge, on a thread of its own: after a long stop it may have minutes of work,
+     * which must not hold up the signing-key checks. Nodes start at random offsets within the first
+     * minute, so that a cluster's purges seldom overlap.
+     */
+    private static ScheduledExecutorService purgeEveryMinute(ExpiredRowPurge purge) {
+        ScheduledExecutorService executor = daemonThread("authbox-purge");
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                ExpiredRowPurge.Purged purged = purge.run(System.currentTimeMillis() / 1000);
+                if (purged.total() > 0) {
+                    LOG.debug("deleted expired rows: {}", purged);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("deleting expired rows failed (next try in a minute): {}", e.toString());
+            }
+        }, 30 + ThreadLocalRandom.current().nextInt(60), 60, TimeUnit.SECONDS);
+        return executor;
+    }
+
+    private static ScheduledExecutorService daemonThread(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     public int port() {
         return http.port();
     }
@@ -224,6 +257,13 @@ public final class Authbox implements AutoCloseable {
     @Override
     public void close() {
         background.shutdownNow();
+        purge.shutdownNow();
+        try {
+            // A delete under way finishes before the database closes under it.
+            purge.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         http.close();
         tokenWrites.close();
         database.close();

@@ -26,6 +26,8 @@ public enum Setting {
             + " (4 times as many per client address)."),
     LOGIN_WINDOW_SECONDS("300", "Length of the failed-login window, in seconds."),
     SSO_SESSION_SECONDS("43200", "Lifetime of a browser sign-in (SSO) session, in seconds."),
+    EXPIRED_RETENTION_SECONDS("3600", "How long expired, revoked or ended tokens, codes and sessions stay in the database"
+            + " before they are deleted, in seconds (until then a replayed refresh token or code still revokes its family)."),
     TLS_CERT(null, "PEM file with the certificate chain: serve HTTPS (TLS 1.2+, HTTP/2) instead of HTTP."),
     TLS_KEY(null, "PEM file with the certificate's private key (unencrypted PKCS#8, 'BEGIN PRIVATE KEY')."),
     TRUSTED_PROXIES(null, "Comma-separated addresses (or CIDR ranges) of reverse proxies whose X-Forwarded-* headers"

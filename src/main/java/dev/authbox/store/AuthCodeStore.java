@@ -65,9 +65,13 @@ public final class AuthCodeStore {
         });
     }
 
-    /** Drops codes that expired more than a day ago; used ones are kept that long to detect replays. */
-    public int purgeExpired(long now) {
-        return jdbc.update("DELETE FROM auth_code WHERE expires_at < ?", now - 86_400);
+    /**
+     * Deletes up to {@code limit} codes that expired before {@code cutoff}; until then a used code's
+     * replay revokes what it issued.
+     */
+    public int deleteExpired(long cutoff, int limit) {
+        return jdbc.deleteBatch("auth_code", "code_hash", "created_at", "created_at < ? AND expires_at < ?", limit,
+                cutoff, cutoff);
     }
 
     private static AuthCodeRecord map(ResultSet rs) throws SQLException {

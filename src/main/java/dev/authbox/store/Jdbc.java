@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -146,6 +147,27 @@ public final class Jdbc {
             bind(ps, args);
             return ps.executeUpdate();
         }
+    }
+
+    /**
+     * Deletes up to {@code limit} rows of {@code table} that match {@code condition}, first in
+     * {@code order} (an indexed column that the condition bounds, so that the database reads only the
+     * rows it may delete); returns how many went. The rows are found first and then deleted by key,
+     * the condition checked again, each in its own short statement, so that a purge never holds many
+     * locks beside the token writes.
+     */
+    public int deleteBatch(String table, String key, String order, String condition, int limit, Object... args) {
+        Object[] selectArgs = Arrays.copyOf(args, args.length + 1);
+        selectArgs[args.length] = limit;
+        List<String> keys = query("SELECT " + key + " FROM " + table + " WHERE " + condition + " ORDER BY " + order
+                + " LIMIT ?", rs -> rs.getString(1), selectArgs);
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        List<Object> deleteArgs = new ArrayList<>(keys);
+        deleteArgs.addAll(Arrays.asList(args));
+        return update("DELETE FROM " + table + " WHERE " + key + " IN (" + placeholders(keys.size()) + ") AND "
+                + condition, deleteArgs.toArray());
     }
 
     /** "?, ?, ?" for an IN list of n values. */

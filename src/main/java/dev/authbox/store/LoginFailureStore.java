@@ -46,6 +46,12 @@ public final class LoginFailureStore {
         }
     }
 
+    /** Deletes up to {@code limit} rows whose window opened before {@code windowStartBefore} (closed ones). */
+    public int deleteClosed(long windowStartBefore, int limit) {
+        return jdbc.deleteBatch("login_failure", "throttle_key", "window_start", "window_start < ?", limit,
+                windowStartBefore);
+    }
+
     public void reset(String key) {
         jdbc.update("DELETE FROM login_failure WHERE throttle_key = ?", key);
     }

@@ -57,7 +57,7 @@ public final class RefreshTokenStore {
     }
 
     /** A token that can be used now: not used before, not revoked, not expired (at the bound time). */
-    private static final String USABLE = "used_at IS NULL AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)";
+    private static final String USABLE = usable(null);
     /** Usable, the caller's, under one of its refresh-enabled grants (%s), its user (if any) active. */
     private static final String LIVE = "token_hash = ? AND client_id = ? AND grant_type IN (%s) AND " + USABLE
             + " AND (user_id IS NULL OR EXISTS (SELECT 1 FROM app_user u WHERE u.id = refresh_token.user_id"
@@ -177,6 +177,23 @@ public final class RefreshTokenStore {
         Object[] all = Arrays.copyOf(args, args.length + 1);
         all[args.length] = last;
         return all;
+    }
+
+    /** {@link #USABLE}, its columns qualified by {@code table} when not null (inside another table's statement). */
+    static String usable(String table) {
+        String t = table == null ? "" : table + ".";
+        return t + "used_at IS NULL AND " + t + "revoked_at IS NULL AND (" + t + "expires_at IS NULL OR " + t
+                + "expires_at > ?)";
+    }
+
+    /**
+     * Deletes up to {@code limit} refresh tokens that expired or were revoked before {@code cutoff}.
+     * A used token is kept as long as it would have lived, so that its replay still revokes its
+     * family; once deleted, a replay is refused as unknown.
+     */
+    public int deleteExpired(long cutoff, int limit) {
+        return jdbc.deleteBatch("refresh_token", "token_hash", "created_at",
+                "created_at < ? AND (expires_at < ? OR revoked_at < ?)", limit, cutoff, cutoff, cutoff);
     }
 
     /** Revokes every refresh token of the family and ends its sessions; returns the sessions ended. */

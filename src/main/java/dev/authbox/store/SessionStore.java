@@ -29,6 +29,18 @@ public final class SessionStore {
         return jdbc.update("UPDATE auth_session SET ended_at = ? WHERE id = ? AND ended_at IS NULL", now, id) == 1;
     }
 
+    /**
+     * Deletes up to {@code limit} sessions whose access token expired before {@code cutoff}. One that
+     * ties a token family to the SSO session it came from stays while the family has a usable refresh
+     * token: signing out finds the family, to revoke it, through that row.
+     */
+    public int deleteExpired(long cutoff, long now, int limit) {
+        return jdbc.deleteBatch("auth_session", "id", "created_at", "created_at < ? AND expires_at < ?"
+                + " AND (sso_id IS NULL OR family_id IS NULL OR NOT EXISTS (SELECT 1 FROM refresh_token"
+                + " WHERE refresh_token.family_id = auth_session.family_id AND " + RefreshTokenStore.usable("refresh_token")
+                + "))", limit, cutoff, cutoff, now);
+    }
+
     /** Newest first. */
     public Page<SessionRecord> page(int count, int offset) {
         long total = jdbc.queryOne("SELECT COUNT(*) FROM auth_session", rs -> rs.getLong(1)).orElse(0L);

@@ -28,6 +28,12 @@ public final class SsoSessionStore {
         jdbc.update("UPDATE sso_session SET ended_at = ? WHERE id = ? AND ended_at IS NULL", now, id);
     }
 
+    /** Deletes up to {@code limit} SSO sessions that expired or ended before {@code cutoff}. */
+    public int deleteExpired(long cutoff, int limit) {
+        return jdbc.deleteBatch("sso_session", "id", "created_at", "created_at < ? AND (expires_at < ? OR ended_at < ?)",
+                limit, cutoff, cutoff, cutoff);
+    }
+
     /** The clients and token families obtained through this SSO session (family then client, per row). */
     public List<String[]> families(String ssoId) {
         return jdbc.query("SELECT DISTINCT family_id, client_id FROM auth_session WHERE sso_id = ? AND family_id IS NOT NULL",
