@@ -124,6 +124,21 @@ if $CEILINGS; then
     [ "$rc" = 0 ] || { cat "$WORK/ceilings.err" >&2; die "the ceilings program failed ($rc)"; }
     CEILINGS_JSON=$(cat "$WORK/ceilings.json")
 fi
+# The server's own Argon2id, through its hasher, at the bench's cost (`authbox hash-rate`): the password
+# row's ceiling. Measured here and again right before and right after the password runs.
+server_hash_rate() {
+    local seconds=3
+    $SMOKE && seconds=1
+    bench_wait_quiet
+    # shellcheck disable=SC2086  # SERVER_ENV and SERVER_JAVA_OPTS are lists
+    env $SERVER_ENV AUTHBOX_ARGON2_MEMORY_KIB=$ARGON2_M AUTHBOX_ARGON2_ITERATIONS=$ARGON2_T \
+        AUTHBOX_ARGON2_PARALLELISM=$ARGON2_P "$JAVA" $SERVER_JAVA_OPTS -jar "$WORK/authbox.jar" hash-rate --json \
+        --seconds "$seconds" 2>>"$WORK/hash-rate.err" </dev/null | grep '^{' | tail -n 1 >>"$WORK/hash-rate.jsonl" \
+        || log "the server's Argon2id rate could not be measured: $(tail -c 200 "$WORK/hash-rate.err")"
+}
+if $CEILINGS; then
+    server_hash_rate
+fi
 
 # --- database -----------------------------------------------------------------------------------
 if [ "$DB" = postgres ]; then
@@ -188,11 +203,6 @@ if [ "$CODE" != 404 ]; then
         grant_types: ["authorization_code"], auth: {authorization_code: {token_format: "jwt", redirect_uri: $r, pkce: true}}}')"
 fi
 CRYPTO=$(grep -o 'crypto [^)]*' "$SERVER_LOG" | head -n 1 || true)
-# the server names its Argon2id implementation at its first hash (the setup above made some)
-case "$(grep -o 'Argon2id: native libargon2' "$SERVER_LOG" | head -n 1)" in
-    '') ARGON2_KEY=bouncycastle; ARGON2_WHAT="Bouncy Castle" ;;
-    *) ARGON2_KEY=libargon2_jna; ARGON2_WHAT="native libargon2 (the server's)" ;;
-esac
 
 bench_stop_pid "$SERVER_PID"; SERVER_PID=
 bench_wait_quiet
@@ -231,12 +241,7 @@ sso_login() {
 # the same minutes (the ceilings at the start of the run stay in the results).
 argon2_beside_password() {
     $CEILINGS && ! $WARMING && bench_selected password || return 0
-    local a
-    if $SMOKE; then a=(--threads 1 --warmup 0.2 --argon2-duration 0.5); else a=(--threads 2 --warmup 0.5 --argon2-duration 3); fi
-    bench_wait_quiet
-    "$JAVA" -cp "$LOADGEN" dev.authbox.loadgen.Ceilings --argon2 "$BENCH_ARGON2" --argon2-only "$ARGON2_KEY" \
-        "${a[@]}" --repeat 1 2>>"$WORK/ceilings.err" </dev/null | jq -c '.argon2id_per_s' >>"$WORK/argon2-beside.jsonl" \
-        || log "the Argon2id rate beside the password runs could not be measured: $(tail -c 200 "$WORK/ceilings.err")"
+    server_hash_rate
 }
 flows() {
     for c in $CONNECTIONS; do bench_flow cc-opaque "$c" --flow cc --client-id cc-opaque "${basic[@]}"; done
@@ -278,7 +283,7 @@ if [ "$CEILINGS_JSON" != null ]; then
                       *) prov=jdk; prov_what="JDK provider" ;; esac
     # Access tokens use BENCH_SIGNING_ALG; ID tokens are RS256 whatever it is (the server's rule).
     CEILING_MAP=$(jq -c --arg k "${BENCH_SIGNING_ALG}_$prov" --arg idk "RS256_$prov" --arg alg "$BENCH_SIGNING_ALG" \
-        --arg pw "$prov_what" --arg a2 "$ARGON2_KEY" --arg a2w "$ARGON2_WHAT" '
+        --arg pw "$prov_what" '
         def best(o): (o["2"] // o["1"]);
         def thr(o): (if o["2"] then "2 threads" else "1 thread" end);
         {} + (if .signatures_per_s[$k] and .signatures_per_s[$idk] then
@@ -286,16 +291,21 @@ if [ "$CEILINGS_JSON" != null ]; then
                   "code-flow": {what: ("one " + $alg + " access token + one RS256 ID token per flow, " + $pw + ", "
                                        + thr(.signatures_per_s[$k])),
                                 per_s: (1 / (1 / best(.signatures_per_s[$k]) + 1 / best(.signatures_per_s[$idk])) | floor)}}
-              else {} end)
-           + {"password": {what: ("Argon2id hashes/s, " + $a2w + ", " + thr(.argon2id_per_s[$a2])),
-                           per_s: best(.argon2id_per_s[$a2])}}' <<<"$CEILINGS_JSON")
-    if [ -s "$WORK/argon2-beside.jsonl" ]; then
-        BESIDE=$(jq -sc --arg a2 "$ARGON2_KEY" 'map(.[$a2] | if type == "object" then .["2"] // .["1"] else null end) | map(select(type == "number"))' "$WORK/argon2-beside.jsonl")
-        CEILING_MAP=$(jq -c --argjson b "$BESIDE" --arg a2w "$ARGON2_WHAT" '
-            if ($b | length) > 0 then .password = {per_s: (($b | add) / ($b | length) * 10 | round / 10),
-                what: ("Argon2id hashes/s, " + $a2w + ", measured right before and after the password runs (mean of "
-                       + ($b | map(tostring) | join(" and ")) + ")")} else . end' <<<"$CEILING_MAP")
-    fi
+              else {} end)' <<<"$CEILINGS_JSON")
+fi
+SERVER_HASH_RATE=null
+if [ -s "$WORK/hash-rate.jsonl" ]; then
+    # The first rate is the one measured with the other ceilings; the others beside the password runs.
+    RATES=$(jq -sc . "$WORK/hash-rate.jsonl")
+    SERVER_HASH_RATE=$(jq -c '.[0]' <<<"$RATES")
+    BESIDE=$(jq -c '.[1:] | map(.per_s)' <<<"$RATES")
+    CEILING_MAP=$(jq -c --argjson r "$RATES" --argjson b "$BESIDE" '
+        ("Argon2id hashes/s of the server: " + $r[0].implementation + ", authbox hash-rate, "
+         + ($r[0].threads | tostring) + " at a time") as $what
+        | .password = (if ($b | length) > 0
+            then {per_s: (($b | add) / ($b | length) * 10 | round / 10),
+                  what: ($what + ", right before and after the password runs (mean of " + ($b | map(tostring) | join(" and ")) + ")")}
+            else {per_s: $r[0].per_s, what: $what} end)' <<<"$CEILING_MAP")
 fi
 EXTRA=$(jq -n --arg db "$DB" --arg date "$(date -Iseconds)" --arg version "$VERSION" \
     --arg java "$SERVER_JAVA_VERSION" --arg opts "$SERVER_SETTINGS" --arg crypto "$CRYPTO" \
@@ -303,13 +313,13 @@ EXTRA=$(jq -n --arg db "$DB" --arg date "$(date -Iseconds)" --arg version "$VERS
     --argjson fresh "$STARTUP_FRESH" --argjson restart "$STARTUP_RESTART" \
     --argjson idle "$RSS_IDLE" --argjson after "$RSS_AFTER" --argjson ceilings "$CEILINGS_JSON" \
     --argjson m "$ARGON2_M" --argjson t "$ARGON2_T" --argjson p "$ARGON2_P" --arg alg "$BENCH_SIGNING_ALG" \
-    --argjson beside "$BESIDE" '
+    --argjson beside "$BESIDE" --argjson hashrate "$SERVER_HASH_RATE" '
     {server: "authbox", db: $db, date: $date, version: $version,
      server_java: ($java + " " + $opts), crypto: $crypto, smoke: '"$SMOKE"',
      warmup_s: $warmup, duration_s: $duration, warmup_pass_s: $pass, connections: ($conns | split(" ") | map(tonumber)),
      startup_ms: {fresh: $fresh, restart: $restart}, rss_mib: {idle: $idle, after_load: $after},
      argon2id: {memory_kib: $m, iterations: $t, parallelism: $p}, signing_alg: $alg, ceilings: $ceilings,
-     argon2id_beside_password_per_s: $beside}')
+     argon2id_server: $hashrate, argon2id_beside_password_per_s: $beside}')
 bench_write_results "$OUT" "$EXTRA" "$CEILING_MAP"
 
 echo
@@ -324,6 +334,7 @@ if [ "$CEILINGS_JSON" != null ]; then
            (.argon2id_per_s as $a | ["bouncycastle", "libargon2_jna"][] as $k | $a[$k] | select(type == "object")
              | "| Argon2id m=\($a.memory_kib) t=\($a.iterations) p=\($a.parallelism) (\($k)) | \(.["1"] // "-") | \(.["2"] // "-") |")' \
         <<<"$CEILINGS_JSON"
+    [ "$SERVER_HASH_RATE" = null ] || jq -r '"| Argon2id m=\(.memory_kib) t=\(.iterations) p=\(.parallelism) (the server: \(.implementation), hash-rate) | | \(.per_s) (\(.threads) at a time) |"' <<<"$SERVER_HASH_RATE"
     echo
     echo "ACCP: $(jq -r .accp <<<"$CEILINGS_JSON")"
 fi

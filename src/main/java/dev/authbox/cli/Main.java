@@ -20,6 +20,7 @@ public final class Main {
         cli.addSubcommand("serve", ServeCommand.commandSpec());
         cli.addSubcommand("keys", KeysCommand.commandSpec());
         cli.addSubcommand("selfcheck", SelfCheckCommand.commandSpec());
+        cli.addSubcommand("hash-rate", HashRateCommand.commandSpec());
         return cli;
     }
 

@@ -49,6 +49,16 @@ public final class PasswordHasher {
         return params;
     }
 
+    /** How many hashes run at once: one per core for each lane of the configured cost. */
+    public int concurrentHashes() {
+        return hashing.getMaximumPoolSize();
+    }
+
+    /** The Argon2id implementation new hashes run in (chosen, and loaded, on the first call). */
+    public String implementation() {
+        return PreferredArgon2id.get().nameFor(params.parallelism());
+    }
+
     public String hash(String password) {
         byte[] salt = RandomTokens.bytes(SALT_BYTES);
         byte[] out = derive(password, salt, params.memoryKib(), params.iterations(), params.parallelism(), HASH_BYTES);

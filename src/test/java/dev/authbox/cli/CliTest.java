@@ -46,6 +46,31 @@ class CliTest {
         assertThat(err.toString()).contains("--no-such-flag");
     }
 
+    @Test
+    void hashRateMeasuresTheNodesArgon2idAtTheGivenCost() {
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.commandLine().execute("hash-rate", "--json", "--seconds", "1", "--argon2-memory-kib", "64",
+                    "--argon2-iterations", "1");
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(code).isZero();
+        String json = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
+        assertThat(json).contains("\"implementation\":\"libsodium\"", "\"memory_kib\":64", "\"iterations\":1",
+                "\"threads\":" + Runtime.getRuntime().availableProcessors());
+        assertThat(Double.parseDouble(json.replaceAll(".*\"per_s\":([0-9.]+).*", "$1"))).isPositive();
+    }
+
+    @Test
+    void hashRateRefusesAnOutOfRangeDuration() {
+        assertThat(Main.commandLine().execute("hash-rate", "--seconds", "0")).isEqualTo(Failures.CONFIG);
+    }
+
     private static int run(StringWriter out, String... args) {
         CommandLine cli = Main.commandLine();
         cli.setOut(new PrintWriter(out, true));

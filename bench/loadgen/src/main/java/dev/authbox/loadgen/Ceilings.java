@@ -21,16 +21,11 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
 /**
  * The physical limits the flows are compared with, measured on this machine: RS256 and ES256
  * signatures/s with the JDK's providers and with Amazon Corretto Crypto Provider (native AWS-LC), and
- * Argon2id hashes/s at a given cost with Bouncy Castle (the implementation authbox uses) and with the
- * native libargon2 that argon2-jvm bundles. Each on 1 and 2 threads, each thread in a tight loop.
+ * Argon2id hashes/s at a given cost with Bouncy Castle and with the native libargon2 that argon2-jvm
+ * bundles (authbox's fallbacks; {@code authbox hash-rate} measures the one the server uses). Each on 1 and 2 threads, each thread in a tight loop.
  *
  * <pre>java -cp loadgen.jar dev.authbox.loadgen.Ceilings [--duration S] [--warmup S]
- *     [--argon2 MEMORY_KIB,ITERATIONS,PARALLELISM] [--argon2-duration S] [--threads 1,2] [--repeat N]
- *     [--argon2-only bouncycastle|libargon2_jna]</pre>
- *
- * {@code --argon2-only} measures that one Argon2id implementation and nothing else: the benchmark
- * runs it right before and after the password flow, so that the flow is compared with the hash rate
- * of the same minutes on a machine whose speed drifts.
+ *     [--argon2 MEMORY_KIB,ITERATIONS,PARALLELISM] [--argon2-duration S] [--threads 1,2] [--repeat N]</pre>
  *
  * Each rate is the best of {@code --repeat} measurements (default 2): other work on a shared
  * machine can only lower a rate, never raise it.
@@ -58,7 +53,6 @@ public final class Ceilings {
         int[] threadCounts = {1, 2};
         double a2duration = -1;
         int repeat = 2;
-        String argon2Only = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -67,7 +61,6 @@ public final class Ceilings {
                 case "--warmup": warmup = Double.parseDouble(v); i++; break;
                 case "--argon2-duration": a2duration = Double.parseDouble(v); i++; break;
                 case "--repeat": repeat = Integer.parseInt(v); i++; break;
-                case "--argon2-only": argon2Only = v; i++; break;
                 case "--argon2": {
                     String[] p = v.split(",");
                     argon2 = new int[] {Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()), Integer.parseInt(p[2].trim())};
@@ -83,8 +76,7 @@ public final class Ceilings {
                 }
                 case "-h": case "--help":
                     System.out.println("usage: java -cp loadgen.jar dev.authbox.loadgen.Ceilings [--duration S] [--warmup S]"
-                            + " [--argon2 M_KIB,T,P] [--argon2-duration S] [--threads 1,2] [--repeat N]"
-                            + " [--argon2-only bouncycastle|libargon2_jna]");
+                            + " [--argon2 M_KIB,T,P] [--argon2-duration S] [--threads 1,2] [--repeat N]");
                     return;
                 default:
                     System.err.println("ceilings: unknown argument " + a);
@@ -98,16 +90,10 @@ public final class Ceilings {
         out.put("duration_s", duration);
         out.put("repeat", repeat);
         REPEAT = Math.max(1, repeat);
-        if (argon2Only != null && !argon2Only.equals("bouncycastle") && !argon2Only.equals("libargon2_jna")) {
-            System.err.println("ceilings: --argon2-only takes bouncycastle or libargon2_jna");
-            System.exit(64);
-        }
-        if (argon2Only == null) {
-            signatures(out, threadCounts, warmup, duration);
-        }
+        signatures(out, threadCounts, warmup, duration);
         // Argon2id runs are longer per op: by default at least 3 s so that a few dozen hashes are counted.
         double hashSeconds = a2duration <= 0 ? Math.max(duration, 3) : a2duration;
-        out.put("argon2id_per_s", argon2(argon2Only, argon2, threadCounts, warmup, hashSeconds));
+        out.put("argon2id_per_s", argon2(argon2, threadCounts, warmup, hashSeconds));
         System.out.println(new ObjectMapper().writeValueAsString(out));
     }
 
@@ -155,8 +141,8 @@ public final class Ceilings {
         out.put("signatures_per_s", sig);
     }
 
-    /** Argon2id hashes/s of each implementation, or of {@code only} when it is not null. */
-    static Map<String, Object> argon2(String only, int[] cost, int[] threadCounts, double warmup, double a2duration)
+    /** Argon2id hashes/s of each implementation. */
+    static Map<String, Object> argon2(int[] cost, int[] threadCounts, double warmup, double a2duration)
             throws Exception {
         final int m = cost[0], t = cost[1], p = cost[2];
         Map<String, Object> a2 = new LinkedHashMap<>();
@@ -165,7 +151,7 @@ public final class Ceilings {
         a2.put("parallelism", p);
         byte[] password = "correct horse battery staple".getBytes(StandardCharsets.UTF_8);
         SecureRandom random = new SecureRandom();
-        if (only == null || only.equals("bouncycastle")) a2.put("bouncycastle", rates(threadCounts, warmup, a2duration, () -> () -> {
+        a2.put("bouncycastle", rates(threadCounts, warmup, a2duration, () -> () -> {
             byte[] salt = new byte[16];
             random.nextBytes(salt);
             Argon2BytesGenerator g = new Argon2BytesGenerator();
@@ -174,7 +160,6 @@ public final class Ceilings {
             byte[] hash = new byte[32];
             g.generateBytes(password, hash);
         }, "Argon2id Bouncy Castle m=" + m + " t=" + t + " p=" + p));
-        if (only != null && !only.equals("libargon2_jna")) return a2;
         try {
             de.mkammerer.argon2.Argon2Advanced native2 =
                     de.mkammerer.argon2.Argon2Factory.createAdvanced(de.mkammerer.argon2.Argon2Factory.Argon2Types.ARGON2id);
