@@ -40,6 +40,7 @@ class ExpiredRowPurgeTest {
     Database database;
     Jdbc jdbc;
     SimpleMeterRegistry metrics;
+    RefreshTokenStore refreshTokens;
     ExpiredRowPurge purge;
 
     @BeforeEach
@@ -47,7 +48,8 @@ class ExpiredRowPurgeTest {
         database = Database.open(Settings.from(Map.of(Setting.DB_URL, db.freshUrl())));
         jdbc = database.jdbc();
         metrics = new SimpleMeterRegistry();
-        purge = new ExpiredRowPurge(new SessionStore(jdbc), new RefreshTokenStore(jdbc, database.postgres()),
+        refreshTokens = new RefreshTokenStore(jdbc, database.postgres());
+        purge = new ExpiredRowPurge(new SessionStore(jdbc), refreshTokens,
                 new AuthCodeStore(jdbc), new SsoSessionStore(jdbc), new LoginFailureStore(jdbc), RETENTION, LOGIN_WINDOW,
                 metrics);
     }
@@ -63,10 +65,11 @@ class ExpiredRowPurgeTest {
                 expiresAt, sso);
     }
 
-    private void refresh(String hash, String family, long createdAt, Long expiresAt, Long usedAt, Long revokedAt) {
+    /** As the token writers store a new refresh token: purge_after is its expiry. */
+    private void refresh(String hash, String family, long createdAt, Long expiresAt, Long usedAt) {
         jdbc.update("INSERT INTO refresh_token (token_hash, family_id, client_id, grant_type, created_at, expires_at,"
-                + " used_at, revoked_at) VALUES (?, ?, 'app', 'authorization_code', ?, ?, ?, ?)", hash, family, createdAt,
-                expiresAt, usedAt, revokedAt);
+                + " used_at, purge_after) VALUES (?, ?, 'app', 'authorization_code', ?, ?, ?, ?)", hash, family, createdAt,
+                expiresAt, usedAt, expiresAt);
     }
 
     private void code(String hash, long createdAt) {
@@ -99,13 +102,17 @@ class ExpiredRowPurgeTest {
         // Sign-out finds a family through the session that came from the SSO session.
         session("sso-live-family", "fam-live", "sso-1", CUTOFF - 7_200, CUTOFF - 3_600);
         session("sso-dead-family", "fam-dead", "sso-1", CUTOFF - 7_200, CUTOFF - 3_600);
-        refresh("rt-live", "fam-live", CUTOFF - 7_200, null, null, null);
-        refresh("rt-dead", "fam-dead", CUTOFF - 7_200, null, null, CUTOFF - 5_000);
+        refresh("rt-live", "fam-live", CUTOFF - 7_200, null, null);
+        refresh("rt-dead", "fam-dead", CUTOFF - 7_200, null, null);
+        refreshTokens.revokeFamily("fam-dead", CUTOFF - 5_000);
 
-        refresh("rt-expired", "f1", CUTOFF - 7_200, CUTOFF - 1, null, null);
-        refresh("rt-used-within-retention", "f2", NOW - 7_200, NOW - 3_600, NOW - 3_700, null);
-        refresh("rt-used-no-expiry", "fam-live", CUTOFF - 9_000, null, CUTOFF - 7_200, null);
-        refresh("rt-revoked-recently", "f3", CUTOFF - 9_000, null, null, NOW - 10);
+        refresh("rt-expired", "f1", CUTOFF - 7_200, CUTOFF - 1, null);
+        refresh("rt-used-within-retention", "f2", NOW - 7_200, NOW - 3_600, NOW - 3_700);
+        refresh("rt-used-no-expiry", "fam-live", CUTOFF - 9_000, null, CUTOFF - 7_200);
+        refresh("rt-revoked-recently", "f3", CUTOFF - 9_000, null, null);
+        refreshTokens.revokeFamily("f3", NOW - 10);
+        refresh("rt-revoked-after-expiry", "f4", CUTOFF - 9_000, CUTOFF - 100, CUTOFF - 200);
+        refreshTokens.revokeFamily("f4", NOW - 10);
 
         code("code-old", CUTOFF - 600);
         code("code-recent", NOW - 600);
@@ -127,8 +134,8 @@ class ExpiredRowPurgeTest {
         assertThat(ids("SELECT code_hash FROM auth_code")).containsExactly("code-recent");
         assertThat(ids("SELECT id FROM sso_session ORDER BY id")).containsExactly("sso-ended-recently", "sso-live");
         assertThat(ids("SELECT throttle_key FROM login_failure")).containsExactly("user:open");
-        assertThat(purged).isEqualTo(new ExpiredRowPurge.Purged(2, 2, 1, 2, 1));
-        assertThat(metrics.counter("authbox_expired_rows_deleted", "table", "refresh_token").count()).isEqualTo(2);
+        assertThat(purged).isEqualTo(new ExpiredRowPurge.Purged(2, 3, 1, 2, 1));
+        assertThat(metrics.counter("authbox_expired_rows_deleted", "table", "refresh_token").count()).isEqualTo(3);
 
         assertThat(purge.run(NOW).total()).as("a second run finds nothing").isZero();
     }

@@ -66,9 +66,9 @@ public final class RefreshTokenStore {
     private static final String COPY_SESSION = "INSERT INTO auth_session (" + SessionStore.COLUMNS + ")"
             + " SELECT CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(64)), family_id, client_id, user_id, grant_type, scope,"
             + " audience, CAST(? AS BIGINT), CAST(? AS BIGINT), NULL, NULL FROM %s";
-    private static final String COPY_REFRESH = "INSERT INTO refresh_token (" + COLUMNS + ")"
+    private static final String COPY_REFRESH = "INSERT INTO refresh_token (" + COLUMNS + ", purge_after)"
             + " SELECT CAST(? AS VARCHAR(64)), family_id, client_id, user_id, grant_type, scope, audience,"
-            + " CAST(? AS BIGINT), CAST(? AS BIGINT), NULL, NULL FROM %s";
+            + " CAST(? AS BIGINT), CAST(? AS BIGINT), NULL, NULL, CAST(? AS BIGINT) FROM %s";
     /** The used token's row (as %s) with its user's, so that nothing after the commit needs the database. */
     private static final String WITH_USER = "SELECT t.*, u.id AS u_id, u.version AS u_version, u.updated_at AS u_updated_at,"
             + " u.password_hash AS u_password_hash, u.resource AS u_resource FROM %s t"
@@ -139,7 +139,7 @@ public final class RefreshTokenStore {
         update.addAll(grantTypes);
         update.add(next.now());
         Object[] sessionArgs = {next.sessionId(), next.accessTokenHash(), next.now(), next.accessExpiresAt()};
-        Object[] refreshArgs = {next.refreshHash(), next.now(), next.refreshExpiresAt()};
+        Object[] refreshArgs = {next.refreshHash(), next.now(), next.refreshExpiresAt(), next.refreshExpiresAt()};
         if (writableCtes) {
             String sql = "WITH used AS (UPDATE refresh_token SET used_at = ? WHERE " + live + " RETURNING " + COLUMNS + "),"
                     + " s AS (" + COPY_SESSION.formatted("used") + "), r AS (" + COPY_REFRESH.formatted("used") + ") "
@@ -187,13 +187,21 @@ public final class RefreshTokenStore {
     }
 
     /**
+     * When a row stops serving anything: its expiry, or its revocation if that came first; null while
+     * the token, or its replay, still matters. Stored (and indexed) as {@code purge_after}, so that the
+     * purge reads only the rows it deletes, however many live ones the table holds.
+     */
+    static Long purgeAfter(Long expiresAt, Long revokedAt) {
+        return revokedAt != null && (expiresAt == null || revokedAt < expiresAt) ? revokedAt : expiresAt;
+    }
+
+    /**
      * Deletes up to {@code limit} refresh tokens that expired or were revoked before {@code cutoff}.
      * A used token is kept as long as it would have lived, so that its replay still revokes its
      * family; once deleted, a replay is refused as unknown.
      */
     public int deleteExpired(long cutoff, int limit) {
-        return jdbc.deleteBatch("refresh_token", "token_hash", "created_at",
-                "created_at < ? AND (expires_at < ? OR revoked_at < ?)", limit, cutoff, cutoff, cutoff);
+        return jdbc.deleteBatch("refresh_token", "token_hash", "purge_after", "purge_after < ?", limit, cutoff);
     }
 
     /** Revokes every refresh token of the family and ends its sessions; returns the sessions ended. */

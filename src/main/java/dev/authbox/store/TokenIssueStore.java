@@ -20,7 +20,7 @@ public final class TokenIssueStore implements AutoCloseable {
     private static final String INSERT_SESSION = "INSERT INTO auth_session (" + SessionStore.COLUMNS
             + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_REFRESH = "INSERT INTO refresh_token (" + RefreshTokenStore.COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + ", purge_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final int MAX_BATCH = 512;
     private static final int WRITERS = 2;
 
@@ -149,6 +149,7 @@ public final class TokenIssueStore implements AutoCloseable {
 
     private static Object[] refreshArgs(RefreshTokenRecord r) {
         return new Object[] {r.tokenHash(), r.familyId(), r.clientId(), r.userId(), r.grantType(), r.scope(),
-            r.audience(), r.createdAt(), r.expiresAt(), r.usedAt(), r.revokedAt()};
+            r.audience(), r.createdAt(), r.expiresAt(), r.usedAt(), r.revokedAt(),
+            RefreshTokenStore.purgeAfter(r.expiresAt(), r.revokedAt())};
     }
 }

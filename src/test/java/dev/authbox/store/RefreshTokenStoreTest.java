@@ -59,6 +59,36 @@ class RefreshTokenStoreTest {
         return new NextRows("sid-" + n, "at-" + n, NOW, NOW + 300, "rt-" + n, NOW + 900);
     }
 
+    private Long purgeAfter(String hash) {
+        return jdbc.query("SELECT purge_after FROM refresh_token WHERE token_hash = ?",
+                rs -> Jdbc.nullableLong(rs, "purge_after"), hash).get(0);
+    }
+
+    /** The purge finds refresh tokens by purge_after: every write that makes a row purgeable sets it. */
+    @Test
+    void purgeAfterIsTheExpiryOrAnEarlierRevocation() throws Exception {
+        token("t1", "ann", null);
+        store.rotateAtOnce("t1", "app", Set.of("password"), next("1"));
+        assertThat(purgeAfter("rt-1")).as("a successor: its expiry").isEqualTo(NOW + 900);
+        try (TokenIssueStore writer = new TokenIssueStore(jdbc)) {
+            writer.record(new SessionRecord("s2", null, "fam2", "app", "ann", "password", null, null, NOW, NOW + 300,
+                    null, null), new RefreshTokenRecord("rt-2", "fam2", "app", "ann", "password", null, null, NOW,
+                    NOW + 50, null, null));
+            writer.record(new SessionRecord("s3", null, "fam2", "app", "ann", "password", null, null, NOW, NOW + 300,
+                    null, null), new RefreshTokenRecord("rt-3", "fam2", "app", "ann", "password", null, null, NOW,
+                    null, null, null));
+        }
+        assertThat(purgeAfter("rt-2")).as("a new token: its expiry").isEqualTo(NOW + 50);
+        assertThat(purgeAfter("rt-3")).as("a token that never expires").isNull();
+
+        store.revokeFamily("fam", NOW + 10);
+        store.revokeFamily("fam2", NOW + 100);
+        assertThat(purgeAfter("rt-1")).as("revoked before its expiry").isEqualTo(NOW + 10);
+        assertThat(purgeAfter("t1")).as("used, no expiry, then revoked").isEqualTo(NOW + 10);
+        assertThat(purgeAfter("rt-2")).as("expired before the revocation").isEqualTo(NOW + 50);
+        assertThat(purgeAfter("rt-3")).isEqualTo(NOW + 100);
+    }
+
     @Test
     void aLiveTokenIsUsedAndItsSuccessorInheritsTheFamily() {
         token("t1", "ann", null);
