@@ -126,18 +126,18 @@ if $CEILINGS; then
 fi
 # The server's own Argon2id, through its hasher, at the bench's cost (`authbox hash-rate`): the password
 # row's ceiling. Measured here and again right before and right after the password runs.
-server_hash_rate() {
+server_hash_rate() { # FILE: appends one JSON line to it
     local seconds=3
     $SMOKE && seconds=1
     bench_wait_quiet
     # shellcheck disable=SC2086  # SERVER_ENV and SERVER_JAVA_OPTS are lists
     env $SERVER_ENV AUTHBOX_ARGON2_MEMORY_KIB=$ARGON2_M AUTHBOX_ARGON2_ITERATIONS=$ARGON2_T \
         AUTHBOX_ARGON2_PARALLELISM=$ARGON2_P "$JAVA" $SERVER_JAVA_OPTS -jar "$WORK/authbox.jar" hash-rate --json \
-        --seconds "$seconds" 2>>"$WORK/hash-rate.err" </dev/null | grep '^{' | tail -n 1 >>"$WORK/hash-rate.jsonl" \
+        --seconds "$seconds" 2>>"$WORK/hash-rate.err" </dev/null | grep '^{' | tail -n 1 >>"$1" \
         || log "the server's Argon2id rate could not be measured: $(tail -c 200 "$WORK/hash-rate.err")"
 }
 if $CEILINGS; then
-    server_hash_rate
+    server_hash_rate "$WORK/hash-rate-start.jsonl"
 fi
 
 # --- database -----------------------------------------------------------------------------------
@@ -241,7 +241,7 @@ sso_login() {
 # the same minutes (the ceilings at the start of the run stay in the results).
 argon2_beside_password() {
     $CEILINGS && ! $WARMING && bench_selected password || return 0
-    server_hash_rate
+    server_hash_rate "$WORK/hash-rate-beside.jsonl"
 }
 flows() {
     for c in $CONNECTIONS; do bench_flow cc-opaque "$c" --flow cc --client-id cc-opaque "${basic[@]}"; done
@@ -294,18 +294,18 @@ if [ "$CEILINGS_JSON" != null ]; then
               else {} end)' <<<"$CEILINGS_JSON")
 fi
 SERVER_HASH_RATE=null
-if [ -s "$WORK/hash-rate.jsonl" ]; then
-    # The first rate is the one measured with the other ceilings; the others beside the password runs.
-    RATES=$(jq -sc . "$WORK/hash-rate.jsonl")
-    SERVER_HASH_RATE=$(jq -c '.[0]' <<<"$RATES")
-    BESIDE=$(jq -c '.[1:] | map(.per_s)' <<<"$RATES")
-    CEILING_MAP=$(jq -c --argjson r "$RATES" --argjson b "$BESIDE" '
-        ("Argon2id hashes/s of the server: " + $r[0].implementation + ", authbox hash-rate, "
-         + ($r[0].threads | tostring) + " at a time") as $what
+[ -s "$WORK/hash-rate-start.jsonl" ] && SERVER_HASH_RATE=$(head -n 1 "$WORK/hash-rate-start.jsonl")
+[ -s "$WORK/hash-rate-beside.jsonl" ] && BESIDE=$(jq -sc 'map(.per_s)' "$WORK/hash-rate-beside.jsonl")
+# The password row's ceiling: the rates beside its runs, else the one measured with the other ceilings.
+RATE_ANY=$(cat "$WORK/hash-rate-beside.jsonl" "$WORK/hash-rate-start.jsonl" 2>/dev/null | head -n 1)
+if [ -n "$RATE_ANY" ]; then
+    CEILING_MAP=$(jq -c --argjson r "$RATE_ANY" --argjson b "$BESIDE" --argjson s "$SERVER_HASH_RATE" '
+        ("Argon2id hashes/s of the server: " + $r.implementation + ", authbox hash-rate, "
+         + ($r.threads | tostring) + " at a time") as $what
         | .password = (if ($b | length) > 0
             then {per_s: (($b | add) / ($b | length) * 10 | round / 10),
                   what: ($what + ", right before and after the password runs (mean of " + ($b | map(tostring) | join(" and ")) + ")")}
-            else {per_s: $r[0].per_s, what: $what} end)' <<<"$CEILING_MAP")
+            else {per_s: $s.per_s, what: $what} end)' <<<"$CEILING_MAP")
 fi
 EXTRA=$(jq -n --arg db "$DB" --arg date "$(date -Iseconds)" --arg version "$VERSION" \
     --arg java "$SERVER_JAVA_VERSION" --arg opts "$SERVER_SETTINGS" --arg crypto "$CRYPTO" \

@@ -59,14 +59,14 @@ public final class ExpiredRowPurge {
                 drain("login_failure", limit -> loginFailures.deleteClosed(now - loginWindowSeconds, limit)));
     }
 
-    /** Deletes batch after batch until one comes back short, or the node stops. */
+    /** Deletes batch after batch until one comes back short (a family may add rows), or the node stops. */
     private int drain(String table, IntUnaryOperator batch) {
         int total = 0;
         int deleted;
         do {
             deleted = batch.applyAsInt(BATCH);
             total += deleted;
-        } while (deleted == BATCH && !Thread.currentThread().isInterrupted());
+        } while (deleted >= BATCH && !Thread.currentThread().isInterrupted());
         if (total > 0) {
             metrics.counter("authbox_expired_rows_deleted", "table", table).increment(total);
         }

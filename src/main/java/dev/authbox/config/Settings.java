@@ -88,7 +88,7 @@ public record Settings(
                 intSetting(v, Setting.LOGIN_MAX_FAILURES, 1, 1000),
                 intSetting(v, Setting.LOGIN_WINDOW_SECONDS, 1, 86400),
                 intSetting(v, Setting.SSO_SESSION_SECONDS, 60, 30 * 86400),
-                intSetting(v, Setting.EXPIRED_RETENTION_SECONDS, 0, 3650 * 86400),
+                intSetting(v, Setting.EXPIRED_RETENTION_SECONDS, 60, 3650 * 86400),
                 tlsCert, tlsKey, proxies(v.get(Setting.TRUSTED_PROXIES)));
     }
 

@@ -30,7 +30,10 @@ final class PreferredArgon2id {
     private static Argon2id choose() {
         Argon2id java = new BouncyCastleArgon2id();
         Argon2id anyCost = agreeing(NativeArgon2id::new, "libargon2", java).orElse(java);
-        Argon2id chosen = agreeing(() -> new SodiumArgon2id(anyCost), "libsodium", java).orElse(anyCost);
+        // The system's libsodium first; the bundled build when there is none, or it is too old to agree.
+        Argon2id chosen = agreeing(() -> new SodiumArgon2id(SodiumArgon2id.system(), anyCost), "system libsodium", java)
+                .or(() -> agreeing(() -> new SodiumArgon2id(SodiumArgon2id.bundled(), anyCost), "bundled libsodium", java))
+                .orElse(anyCost);
         LOG.info("Argon2id: {}", chosen == anyCost ? describe(chosen) : "libsodium (other costs: " + describe(anyCost) + ")");
         return chosen;
     }

@@ -62,6 +62,11 @@ public final class RefreshTokenStore {
     private static final String LIVE = "token_hash = ? AND client_id = ? AND grant_type IN (%s) AND " + USABLE
             + " AND (user_id IS NULL OR EXISTS (SELECT 1 FROM app_user u WHERE u.id = refresh_token.user_id"
             + " AND u.inactive = FALSE))";
+    /**
+     * Marks a token used (at the bound time). It stops having a purge time of its own: a replay of it
+     * revokes the family for as long as the family lives, so it is deleted with its family.
+     */
+    private static final String MARK_USED = "used_at = ?, purge_after = NULL";
     private static final String SELECT_BY_HASH = "SELECT " + COLUMNS + " FROM refresh_token WHERE token_hash = ?";
     private static final String COPY_SESSION = "INSERT INTO auth_session (" + SessionStore.COLUMNS + ")"
             + " SELECT CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(64)), family_id, client_id, user_id, grant_type, scope,"
@@ -103,7 +108,7 @@ public final class RefreshTokenStore {
      */
     public Rotation rotate(String tokenHash, long now, Successor successor) {
         return jdbc.inTransaction(c -> {
-            int won = Jdbc.update(c, "UPDATE refresh_token SET used_at = ? WHERE token_hash = ? AND " + USABLE,
+            int won = Jdbc.update(c, "UPDATE refresh_token SET " + MARK_USED + " WHERE token_hash = ? AND " + USABLE,
                     now, tokenHash, now);
             Optional<RefreshTokenRecord> row = first(Jdbc.query(c, SELECT_BY_HASH, RefreshTokenStore::map, tokenHash));
             if (row.isEmpty()) {
@@ -141,7 +146,7 @@ public final class RefreshTokenStore {
         Object[] sessionArgs = {next.sessionId(), next.accessTokenHash(), next.now(), next.accessExpiresAt()};
         Object[] refreshArgs = {next.refreshHash(), next.now(), next.refreshExpiresAt(), next.refreshExpiresAt()};
         if (writableCtes) {
-            String sql = "WITH used AS (UPDATE refresh_token SET used_at = ? WHERE " + live + " RETURNING " + COLUMNS + "),"
+            String sql = "WITH used AS (UPDATE refresh_token SET " + MARK_USED + " WHERE " + live + " RETURNING " + COLUMNS + "),"
                     + " s AS (" + COPY_SESSION.formatted("used") + "), r AS (" + COPY_REFRESH.formatted("used") + ") "
                     + WITH_USER.formatted("used");
             List<Object> args = new ArrayList<>(update);
@@ -162,7 +167,7 @@ public final class RefreshTokenStore {
             }
         }
         return jdbc.inTransaction(c -> {
-            if (Jdbc.update(c, "UPDATE refresh_token SET used_at = ? WHERE " + live, update.toArray()) == 0) {
+            if (Jdbc.update(c, "UPDATE refresh_token SET " + MARK_USED + " WHERE " + live, update.toArray()) == 0) {
                 return Optional.empty();
             }
             String used = "refresh_token WHERE token_hash = ?";
@@ -187,21 +192,24 @@ public final class RefreshTokenStore {
     }
 
     /**
-     * When a row stops serving anything: its expiry, or its revocation if that came first; null while
-     * the token, or its replay, still matters. Stored (and indexed) as {@code purge_after}, so that the
-     * purge reads only the rows it deletes, however many live ones the table holds.
-     */
-    static Long purgeAfter(Long expiresAt, Long revokedAt) {
-        return revokedAt != null && (expiresAt == null || revokedAt < expiresAt) ? revokedAt : expiresAt;
-    }
-
-    /**
-     * Deletes up to {@code limit} refresh tokens that expired or were revoked before {@code cutoff}.
-     * A used token is kept as long as it would have lived, so that its replay still revokes its
-     * family; once deleted, a replay is refused as unknown.
+     * Deletes the families whose current token expired, or that were revoked, before {@code cutoff}:
+     * their rows past {@code purge_after} and their used tokens, up to about {@code limit} families'
+     * worth at once; returns the rows deleted. A family's used tokens are kept as long as the family
+     * lives, so that a replay of any of them still revokes it; once deleted, a replay is refused as
+     * unknown. A family whose tokens never expire is kept until it is revoked.
      */
     public int deleteExpired(long cutoff, int limit) {
-        return jdbc.deleteBatch("refresh_token", "token_hash", "purge_after", "purge_after < ?", limit, cutoff);
+        List<String> families = jdbc.query("SELECT DISTINCT family_id FROM (SELECT family_id FROM refresh_token"
+                + " WHERE purge_after < ? ORDER BY purge_after LIMIT ?) due", rs -> rs.getString(1), cutoff, limit);
+        if (families.isEmpty()) {
+            return 0;
+        }
+        // A due row means its family has no usable token left (one current token per family; an
+        // expired or revoked one cannot be rotated), so nothing can revive the family in between.
+        List<Object> args = new ArrayList<>(families);
+        args.add(cutoff);
+        return jdbc.update("DELETE FROM refresh_token WHERE family_id IN (" + Jdbc.placeholders(families.size()) + ")"
+                + " AND (purge_after < ? OR (purge_after IS NULL AND used_at IS NOT NULL))", args.toArray());
     }
 
     /** Revokes every refresh token of the family and ends its sessions; returns the sessions ended. */

@@ -31,14 +31,16 @@ public final class SessionStore {
 
     /**
      * Deletes up to {@code limit} sessions whose access token expired before {@code cutoff}. One that
-     * ties a token family to the SSO session it came from stays while the family has a usable refresh
-     * token: signing out finds the family, to revoke it, through that row.
+     * ties a token family to the SSO session it came from stays while that SSO session is active and
+     * the family has a usable refresh token: signing out finds the family, to revoke it, through it.
      */
     public int deleteExpired(long cutoff, long now, int limit) {
         return jdbc.deleteBatch("auth_session", "id", "created_at", "created_at < ? AND expires_at < ?"
-                + " AND (sso_id IS NULL OR family_id IS NULL OR NOT EXISTS (SELECT 1 FROM refresh_token"
-                + " WHERE refresh_token.family_id = auth_session.family_id AND " + RefreshTokenStore.usable("refresh_token")
-                + "))", limit, cutoff, cutoff, now);
+                + " AND NOT (sso_id IS NOT NULL AND family_id IS NOT NULL"
+                + " AND EXISTS (SELECT 1 FROM sso_session WHERE sso_session.id = auth_session.sso_id"
+                + " AND sso_session.ended_at IS NULL AND sso_session.expires_at > ?)"
+                + " AND EXISTS (SELECT 1 FROM refresh_token WHERE refresh_token.family_id = auth_session.family_id AND "
+                + RefreshTokenStore.usable("refresh_token") + "))", limit, cutoff, cutoff, now, now);
     }
 
     /** Newest first. */

@@ -24,14 +24,15 @@ public final class SsoSessionStore {
         return jdbc.queryOne("SELECT " + COLUMNS + " FROM sso_session WHERE cookie_hash = ?", SsoSessionStore::map, cookieHash);
     }
 
+    /** Ends the session; its expiry comes forward to now, which is what the purge goes by. */
     public void end(String id, long now) {
-        jdbc.update("UPDATE sso_session SET ended_at = ? WHERE id = ? AND ended_at IS NULL", now, id);
+        jdbc.update("UPDATE sso_session SET ended_at = ?, expires_at = CASE WHEN expires_at > ? THEN ? ELSE expires_at END"
+                + " WHERE id = ? AND ended_at IS NULL", now, now, now, id);
     }
 
     /** Deletes up to {@code limit} SSO sessions that expired or ended before {@code cutoff}. */
     public int deleteExpired(long cutoff, int limit) {
-        return jdbc.deleteBatch("sso_session", "id", "created_at", "created_at < ? AND (expires_at < ? OR ended_at < ?)",
-                limit, cutoff, cutoff, cutoff);
+        return jdbc.deleteBatch("sso_session", "id", "expires_at", "expires_at < ?", limit, cutoff);
     }
 
     /** The clients and token families obtained through this SSO session (family then client, per row). */

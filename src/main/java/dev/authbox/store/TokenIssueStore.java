@@ -150,6 +150,6 @@ public final class TokenIssueStore implements AutoCloseable {
     private static Object[] refreshArgs(RefreshTokenRecord r) {
         return new Object[] {r.tokenHash(), r.familyId(), r.clientId(), r.userId(), r.grantType(), r.scope(),
             r.audience(), r.createdAt(), r.expiresAt(), r.usedAt(), r.revokedAt(),
-            RefreshTokenStore.purgeAfter(r.expiresAt(), r.revokedAt())};
+            r.expiresAt()}; // a new token's purge_after: its expiry
     }
 }

@@ -51,8 +51,8 @@ class RefreshTokenStoreTest {
 
     private void token(String hash, String user, Long expiresAt) {
         jdbc.update("INSERT INTO refresh_token (token_hash, family_id, client_id, user_id, grant_type, scope, audience,"
-                + " created_at, expires_at) VALUES (?, 'fam', 'app', ?, 'password', 'openid profile', 'api', 10, ?)",
-                hash, user, expiresAt);
+                + " created_at, expires_at, purge_after) VALUES (?, 'fam', 'app', ?, 'password', 'openid profile', 'api', 10,"
+                + " ?, ?)", hash, user, expiresAt, expiresAt);
     }
 
     private static NextRows next(String n) {
@@ -67,9 +67,16 @@ class RefreshTokenStoreTest {
     /** The purge finds refresh tokens by purge_after: every write that makes a row purgeable sets it. */
     @Test
     void purgeAfterIsTheExpiryOrAnEarlierRevocation() throws Exception {
-        token("t1", "ann", null);
+        token("t1", "ann", NOW + 500);
         store.rotateAtOnce("t1", "app", Set.of("password"), next("1"));
         assertThat(purgeAfter("rt-1")).as("a successor: its expiry").isEqualTo(NOW + 900);
+        assertThat(purgeAfter("t1")).as("used: it goes with its family").isNull();
+        token("t0", "ann", NOW + 500);
+        assertThat(store.rotate("t0", NOW, live -> new RefreshTokenStore.Issue(
+                new SessionRecord("s0", null, "fam", "app", "ann", "password", null, null, NOW, NOW + 300, null, null),
+                new RefreshTokenRecord("rt-0", "fam", "app", "ann", "password", null, null, NOW, NOW + 900, null, null))))
+                .isInstanceOf(RefreshTokenStore.Rotation.Rotated.class);
+        assertThat(purgeAfter("t0")).as("used through the checked path").isNull();
         try (TokenIssueStore writer = new TokenIssueStore(jdbc)) {
             writer.record(new SessionRecord("s2", null, "fam2", "app", "ann", "password", null, null, NOW, NOW + 300,
                     null, null), new RefreshTokenRecord("rt-2", "fam2", "app", "ann", "password", null, null, NOW,
@@ -84,7 +91,7 @@ class RefreshTokenStoreTest {
         store.revokeFamily("fam", NOW + 10);
         store.revokeFamily("fam2", NOW + 100);
         assertThat(purgeAfter("rt-1")).as("revoked before its expiry").isEqualTo(NOW + 10);
-        assertThat(purgeAfter("t1")).as("used, no expiry, then revoked").isEqualTo(NOW + 10);
+        assertThat(purgeAfter("t1")).as("used, then revoked").isEqualTo(NOW + 10);
         assertThat(purgeAfter("rt-2")).as("expired before the revocation").isEqualTo(NOW + 50);
         assertThat(purgeAfter("rt-3")).isEqualTo(NOW + 100);
     }
