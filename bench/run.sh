@@ -297,7 +297,10 @@ SERVER_HASH_RATE=null
 [ -s "$WORK/hash-rate-start.jsonl" ] && SERVER_HASH_RATE=$(head -n 1 "$WORK/hash-rate-start.jsonl")
 [ -s "$WORK/hash-rate-beside.jsonl" ] && BESIDE=$(jq -sc 'map(.per_s)' "$WORK/hash-rate-beside.jsonl")
 # The password row's ceiling: the rates beside its runs, else the one measured with the other ceilings.
-RATE_ANY=$(cat "$WORK/hash-rate-beside.jsonl" "$WORK/hash-rate-start.jsonl" 2>/dev/null | head -n 1)
+RATE_ANY=
+for f in "$WORK/hash-rate-beside.jsonl" "$WORK/hash-rate-start.jsonl"; do
+    if [ -s "$f" ]; then RATE_ANY=$(head -n 1 "$f"); break; fi
+done
 if [ -n "$RATE_ANY" ]; then
     CEILING_MAP=$(jq -c --argjson r "$RATE_ANY" --argjson b "$BESIDE" --argjson s "$SERVER_HASH_RATE" '
         ("Argon2id hashes/s of the server: " + $r.implementation + ", authbox hash-rate, "
