@@ -16,6 +16,12 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  */
 public final class ConsoleLogging extends ContextAwareBase implements Configurator {
     static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n";
+    /**
+     * A system property: when "true", log lines go to standard error. Set for the commands whose
+     * standard output is their result ({@code hash-rate --json}, {@code keys rotate}); a server logs
+     * to standard output, where service managers and containers collect it.
+     */
+    public static final String TO_STDERR = "authbox.log.stderr";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -30,6 +36,7 @@ public final class ConsoleLogging extends ContextAwareBase implements Configurat
         console.setContext(context);
         console.setName("CONSOLE");
         console.setEncoder(encoder);
+        console.setTarget(Boolean.getBoolean(TO_STDERR) ? "System.err" : "System.out");
         console.start();
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);

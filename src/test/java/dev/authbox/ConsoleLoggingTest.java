@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
+import ch.qos.logback.core.ConsoleAppender;
 import org.junit.jupiter.api.Test;
 
 class ConsoleLoggingTest {
@@ -21,9 +22,25 @@ class ConsoleLoggingTest {
         assertThat(root.getLevel()).isEqualTo(Level.INFO);
         assertThat(root.getAppender("CONSOLE")).isNotNull();
         assertThat(root.getAppender("CONSOLE").isStarted()).isTrue();
+        assertThat(((ConsoleAppender<?>) root.getAppender("CONSOLE")).getTarget()).isEqualTo("System.out");
         assertThat(context.getLogger("org.eclipse.jetty.server.Server").getEffectiveLevel()).isEqualTo(Level.WARN);
         assertThat(context.getLogger("org.flywaydb.core.Flyway").getEffectiveLevel()).isEqualTo(Level.WARN);
         assertThat(context.getLogger("dev.authbox.Authbox").getEffectiveLevel()).isEqualTo(Level.INFO);
+    }
+
+    @Test
+    void logsToStandardErrorForCommandsWhoseOutputIsTheirResult() {
+        LoggerContext context = new LoggerContext();
+        ConsoleLogging logging = new ConsoleLogging();
+        logging.setContext(context);
+        System.setProperty(ConsoleLogging.TO_STDERR, "true");
+        try {
+            logging.configure(context);
+        } finally {
+            System.clearProperty(ConsoleLogging.TO_STDERR);
+        }
+        assertThat(((ConsoleAppender<?>) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("CONSOLE")).getTarget())
+                .isEqualTo("System.err");
     }
 
     @Test

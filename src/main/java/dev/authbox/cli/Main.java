@@ -1,5 +1,6 @@
 package dev.authbox.cli;
 
+import dev.authbox.ConsoleLogging;
 import picocli.CommandLine;
 
 /** The {@code authbox} command. */
@@ -8,6 +9,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && !args[0].equals("serve")) {
+            // before the first logger exists: the commands other than serve print their result on stdout
+            System.setProperty(ConsoleLogging.TO_STDERR, "true");
+        }
         int code = commandLine().execute(args);
         // serve returns only once a shutdown hook has stopped the node; exiting from here then would deadlock.
         if (code != 0) {
