@@ -157,17 +157,28 @@ public final class Jdbc {
      * locks beside the token writes.
      */
     public int deleteBatch(String table, String key, String order, String condition, int limit, Object... args) {
+        return deleteBatch(table, key, order, condition, condition, limit, args);
+    }
+
+    /**
+     * {@link #deleteBatch(String, String, String, String, int, Object...)} where the rows that go are
+     * chosen among those sharing a found {@code key} by {@code deleteCondition} (same arguments as
+     * {@code findCondition}): a key that is not unique takes rows the search did not find along,
+     * such as the used tokens of a refresh family whose current token is due.
+     */
+    public int deleteBatch(String table, String key, String order, String findCondition, String deleteCondition,
+                           int limit, Object... args) {
         Object[] selectArgs = Arrays.copyOf(args, args.length + 1);
         selectArgs[args.length] = limit;
-        List<String> keys = query("SELECT " + key + " FROM " + table + " WHERE " + condition + " ORDER BY " + order
-                + " LIMIT ?", rs -> rs.getString(1), selectArgs);
+        List<String> keys = query("SELECT " + key + " FROM " + table + " WHERE " + findCondition + " ORDER BY " + order
+                + " LIMIT ?", rs -> rs.getString(1), selectArgs).stream().distinct().toList();
         if (keys.isEmpty()) {
             return 0;
         }
         List<Object> deleteArgs = new ArrayList<>(keys);
         deleteArgs.addAll(Arrays.asList(args));
         return update("DELETE FROM " + table + " WHERE " + key + " IN (" + placeholders(keys.size()) + ") AND "
-                + condition, deleteArgs.toArray());
+                + deleteCondition, deleteArgs.toArray());
     }
 
     /** "?, ?, ?" for an IN list of n values. */

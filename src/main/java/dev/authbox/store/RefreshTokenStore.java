@@ -199,17 +199,10 @@ public final class RefreshTokenStore {
      * unknown. A family whose tokens never expire is kept until it is revoked.
      */
     public int deleteExpired(long cutoff, int limit) {
-        List<String> families = jdbc.query("SELECT DISTINCT family_id FROM (SELECT family_id FROM refresh_token"
-                + " WHERE purge_after < ? ORDER BY purge_after LIMIT ?) due", rs -> rs.getString(1), cutoff, limit);
-        if (families.isEmpty()) {
-            return 0;
-        }
         // A due row means its family has no usable token left (one current token per family; an
         // expired or revoked one cannot be rotated), so nothing can revive the family in between.
-        List<Object> args = new ArrayList<>(families);
-        args.add(cutoff);
-        return jdbc.update("DELETE FROM refresh_token WHERE family_id IN (" + Jdbc.placeholders(families.size()) + ")"
-                + " AND (purge_after < ? OR (purge_after IS NULL AND used_at IS NOT NULL))", args.toArray());
+        return jdbc.deleteBatch("refresh_token", "family_id", "purge_after", "purge_after < ?",
+                "(purge_after < ? OR (purge_after IS NULL AND used_at IS NOT NULL))", limit, cutoff);
     }
 
     /** Revokes every refresh token of the family and ends its sessions; returns the sessions ended. */
