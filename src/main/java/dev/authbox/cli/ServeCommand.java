@@ -4,6 +4,7 @@ import dev.authbox.Authbox;
 import dev.authbox.config.Settings;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -29,8 +30,13 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return serve(() -> SettingsOptions.load(spec.commandLine().getParseResult()));
+    }
+
+    /** Starts a node with these settings and returns its exit code once it has been stopped. */
+    static int serve(Supplier<Settings> settingsSource) {
         return Failures.exitCode(() -> {
-            Settings settings = SettingsOptions.load(spec.commandLine().getParseResult());
+            Settings settings = settingsSource.get();
             long started = System.nanoTime();
             Authbox node = Authbox.start(settings, System.out);
             System.out.printf("authbox ready on %s://%s:%d in %d ms (issuer %s)%n", settings.tls() ? "https" : "http",

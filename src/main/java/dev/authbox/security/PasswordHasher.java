@@ -93,8 +93,7 @@ public final class PasswordHasher {
             byte[] salt = B64D.decode(parts[4]);
             byte[] expected = B64D.decode(parts[5]);
             // Bounds as for configured costs: a tampered hash must not make a check take unbounded memory or time.
-            if (m < 8 || m > 4 * 1024 * 1024 || t < 1 || t > 100 || p < 1 || p > 64 || expected.length < 16
-                    || expected.length > 128) {
+            if (!Argon2idKdf.acceptable(m, t, p) || expected.length < 16 || expected.length > 128) {
                 return false;
             }
             byte[] actual = derive(password, salt, m, t, p, expected.length);

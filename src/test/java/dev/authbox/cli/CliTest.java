@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.authbox.config.Setting;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -26,6 +30,30 @@ class CliTest {
     @Test
     void selfcheckRunsEveryFlowOnAThrowAwayNode() {
         assertThat(Main.commandLine().execute("selfcheck")).isZero();
+    }
+
+    /**
+     * A bare {@code serve} reads its settings without picocli; with or without a flag, the same
+     * environment must give the same answer.
+     */
+    @Test
+    void bareServeAndServeWithAFlagCheckTheEnvironmentAlike() throws Exception {
+        for (String[] args : new String[][] {{"serve"}, {"serve", "--host=127.0.0.1"}}) {
+            ProcessBuilder launch = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName());
+            launch.command().addAll(List.of(args));
+            launch.environment().put("AUTHBOX_PORT", "not-a-port");
+            Path log = Files.createTempFile("authbox-serve", ".log");
+            launch.redirectErrorStream(true).redirectOutput(log.toFile());
+            Process process = launch.start();
+            boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+            process.destroyForcibly();
+            String output = Files.readString(log);
+            Files.delete(log);
+            assertThat(exited).as(String.join(" ", args) + " stopped by itself: " + output).isTrue();
+            assertThat(process.exitValue()).as(String.join(" ", args) + ": " + output).isEqualTo(Failures.CONFIG);
+            assertThat(output).as(String.join(" ", args)).contains("configuration error", "AUTHBOX_PORT");
+        }
     }
 
     @Test

@@ -17,7 +17,7 @@ class KeyEncryptorTest {
         KeyEncryptor encryptor = new KeyEncryptor("a long key secret");
         assertThat(encryptor.encrypts()).isTrue();
         String sealed = encryptor.seal(PRIVATE_JWK);
-        assertThat(sealed).startsWith("aesgcm1:");
+        assertThat(sealed).as("Argon2id-derived key, cost stored beside the salt").startsWith("aesgcm2:m=19456,t=2,p=1:");
         assertThat(encryptor.open(sealed)).isEqualTo(PRIVATE_JWK);
         assertThat(new KeyEncryptor("a long key secret").open(sealed)).as("another instance, same secret").isEqualTo(PRIVATE_JWK);
         assertThat(encryptor.seal(PRIVATE_JWK)).as("fresh salt and nonce").isNotEqualTo(sealed);
@@ -44,10 +44,34 @@ class KeyEncryptorTest {
         KeyEncryptor encryptor = new KeyEncryptor("a long key secret");
         String sealed = encryptor.seal(PRIVATE_JWK);
         String[] parts = sealed.split(":");
-        byte[] ct = Base64.getDecoder().decode(parts[3]);
+        byte[] ct = Base64.getDecoder().decode(parts[4]);
         ct[0] ^= 1;
-        String tampered = parts[0] + ":" + parts[1] + ":" + parts[2] + ":" + Base64.getEncoder().encodeToString(ct);
+        String tampered = String.join(":", parts[0], parts[1], parts[2], parts[3], Base64.getEncoder().encodeToString(ct));
         assertThatThrownBy(() -> encryptor.open(tampered)).isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
+    void keysSealedWithPbkdf2ByEarlierVersionsStillOpen() {
+        // Sealed by authbox before Argon2id (PBKDF2-HMAC-SHA256, 210,000 iterations), secret "a long key secret".
+        String sealed = "aesgcm1:jSaRKuzucZQev9dY+uwqcg==:YFWMuMmMILkIlcwf:hDNKSLcjstniD7G9ja/WGmy55B50N3qRUrjcOFFSsrEAoP8jV6PG"
+                + "qYZiE8zVjlfXPk7K1WFynjGdtBCZgOKHzo8H7LsUuY5Y067uwqvtZqa75xA=";
+        assertThat(new KeyEncryptor("a long key secret").open(sealed)).isEqualTo(PRIVATE_JWK);
+        assertThatThrownBy(() -> new KeyEncryptor("another secret").open(sealed))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("AUTHBOX_KEY_SECRET");
+    }
+
+    @Test
+    void aStoredCostIsReadBackAndBounded() {
+        KeyEncryptor encryptor = new KeyEncryptor("a long key secret");
+        String[] parts = encryptor.seal(PRIVATE_JWK).split(":");
+        String otherCost = String.join(":", parts[0], "m=4096,t=3,p=1", parts[2], parts[3], parts[4]);
+        assertThatThrownBy(() -> encryptor.open(otherCost)).as("the key is derived with the stored cost")
+                .isInstanceOf(ConfigException.class);
+        for (String cost : new String[] {"m=99999999,t=2,p=1", "m=19456,t=0,p=1", "m=19456,t=2", "t=2,m=19456,p=1", "m=x,t=2,p=1"}) {
+            String bad = String.join(":", parts[0], cost, parts[2], parts[3], parts[4]);
+            assertThatThrownBy(() -> encryptor.open(bad)).as(cost)
+                    .isNotInstanceOf(ConfigException.class).hasMessageContaining("Argon2id cost");
+        }
     }
 
     @Test
