@@ -68,6 +68,10 @@ public final class HttpServer implements AutoCloseable {
             config.concurrency.useVirtualThreads = Runtime.version().feature() >= 21;
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.http.prefer405over404 = true;
+            // Javalin copies each response into Jetty through a buffer of this size, allocated per
+            // response (by default Jetty's 32 KiB output buffer): most answers here are well under
+            // 4 KiB, and the 28 KiB saved per request was a third of all allocation under load.
+            config.http.responseBufferSize = 4096;
             config.startup.showJavalinBanner = false;
             config.jetty.modifyServer(server -> server.setStopTimeout(5_000));
             config.jetty.modifyHttpConfiguration(http -> {

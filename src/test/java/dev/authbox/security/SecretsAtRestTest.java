@@ -84,7 +84,7 @@ class SecretsAtRestTest {
         soft.assertThat(keys).as("signing keys").isNotEmpty();
         for (String row : keys) {
             String privateKey = column(row, "private_key");
-            soft.assertThat(privateKey).as("private_key column").startsWith("aesgcm1:").doesNotContain("\"d\"").doesNotContain("plain:");
+            soft.assertThat(privateKey).as("private_key column").startsWith("aesgcm2:").doesNotContain("\"d\"").doesNotContain("plain:");
             String sealed = privateKey.substring(privateKey.lastIndexOf(':') + 1);
             String opened = new String(Base64.getDecoder().decode(sealed), StandardCharsets.ISO_8859_1);
             soft.assertThat(opened).as("sealed private key is not readable JSON").doesNotContain("\"kty\"").doesNotContain("\"d\"");
