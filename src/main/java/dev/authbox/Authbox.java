@@ -202,11 +202,20 @@ public final class Authbox implements AutoCloseable {
         });
         // A second later, so that it does not compete with the first requests for the CPU.
         executor.schedule(() -> hasher.verifyDummy(""), 1, TimeUnit.SECONDS);
+        // A node that cannot read the keys others wrote (database away, another secret, a key from a
+        // newer build) serves a stale key set: say so, once a minute rather than every half second.
+        long[] lastWarned = {System.nanoTime() - TimeUnit.MINUTES.toNanos(1)};
         executor.scheduleWithFixedDelay(() -> {
             try {
                 keys.reloadIfChanged();
             } catch (RuntimeException e) {
-                LOG.debug("signing key check failed: {}", e.toString());
+                long now = System.nanoTime();
+                if (now - lastWarned[0] >= TimeUnit.MINUTES.toNanos(1)) {
+                    lastWarned[0] = now;
+                    LOG.warn("cannot reload the signing keys (retrying every 0.5 s): {}", e.toString());
+                } else {
+                    LOG.debug("signing key check failed: {}", e.toString());
+                }
             }
         }, 500, 500, TimeUnit.MILLISECONDS);
         executor.scheduleWithFixedDelay(() -> {

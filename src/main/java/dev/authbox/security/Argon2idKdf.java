@@ -10,10 +10,13 @@ public final class Argon2idKdf {
     private Argon2idKdf() {
     }
 
-    /** True for a cost within the bounds authbox accepts anywhere: 8 KiB to 4 GiB, 1–100 passes, 1–64 lanes. */
+    /**
+     * True for a cost within the bounds authbox accepts anywhere: 1–64 lanes, at least 8 KiB per lane
+     * (RFC 9106) and at most 4 GiB, 1–100 passes.
+     */
     public static boolean acceptable(int memoryKib, int iterations, int parallelism) {
-        return memoryKib >= 8 && memoryKib <= 4 * 1024 * 1024 && iterations >= 1 && iterations <= 100
-                && parallelism >= 1 && parallelism <= 64;
+        return parallelism >= 1 && parallelism <= 64 && memoryKib >= 8 * parallelism && memoryKib <= 4 * 1024 * 1024
+                && iterations >= 1 && iterations <= 100;
     }
 
     public static byte[] derive(byte[] secret, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {

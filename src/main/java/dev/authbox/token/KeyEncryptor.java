@@ -32,6 +32,9 @@ public final class KeyEncryptor {
     private static final int PBKDF2_ITERATIONS = 210_000;
     /** OWASP's first Argon2id recommendation; one derivation per key per start. */
     private static final String ARGON2_COST = "m=19456,t=2,p=1";
+    private static final int MAX_SEAL_MEMORY_KIB = 256 * 1024;
+    private static final int MAX_SEAL_ITERATIONS = 10;
+    private static final int MAX_SEAL_LANES = 4;
     private static final int KEY_BYTES = 32;
     private static final Base64.Encoder B64 = Base64.getEncoder();
     private static final Base64.Decoder B64D = Base64.getDecoder();
@@ -71,7 +74,7 @@ public final class KeyEncryptor {
         }
         boolean argon2 = parts[0].equals(ARGON2_SEALED) && parts.length == 5;
         if (!argon2 && !(parts[0].equals(PBKDF2_SEALED) && parts.length == 4)) {
-            throw new IllegalStateException("a stored signing key has an unknown format");
+            throw new IllegalStateException("a stored signing key has an unknown format (sealed by a newer authbox?)");
         }
         if (secret == null) {
             throw new ConfigException("the stored signing keys are encrypted: set AUTHBOX_KEY_SECRET to the secret they were sealed with");
@@ -105,6 +108,11 @@ public final class KeyEncryptor {
                 } catch (NumberFormatException e) {
                     throw new IllegalStateException("a stored signing key has an unknown Argon2id cost: " + cost, e);
                 }
+            }
+            // Tighter than any Argon2id cost: only what sealing could have written, so that a tampered
+            // row cannot make every start and reload take gigabytes or minutes.
+            if (mtp[0] > MAX_SEAL_MEMORY_KIB || mtp[1] > MAX_SEAL_ITERATIONS || mtp[2] > MAX_SEAL_LANES) {
+                throw new IllegalStateException("a stored signing key has an Argon2id cost out of range: " + cost);
             }
             byte[] k = Argon2idKdf.derive(new String(secret).getBytes(StandardCharsets.UTF_8), salt, mtp[0], mtp[1], mtp[2],
                     KEY_BYTES);

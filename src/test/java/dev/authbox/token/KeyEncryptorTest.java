@@ -61,13 +61,23 @@ class KeyEncryptorTest {
     }
 
     @Test
+    void theArgon2idFormatIsStable() {
+        // Sealed by this format's first build; the secret's non-ASCII characters are hashed as UTF-8.
+        String sealed = "aesgcm2:m=19456,t=2,p=1:4DS/8Au0nD1qxhwh+wFiig==:lDWYwk0h6j77HP2S:lFcVu4CCRE0ijHLiyiVrZgTuoIIPLFMUt/LR5"
+                + "VhBBK1g6G96ZocGoIWFPya4FUkNUluPQMH71O7exMUe6SxPWo59pMUVMH0v0duvm6rbjqkNLnc=";
+        assertThat(new KeyEncryptor("a long key secret \u00e9\u4e2d").open(sealed)).isEqualTo(PRIVATE_JWK);
+        assertThatThrownBy(() -> new KeyEncryptor("a long key secret e?").open(sealed)).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
     void aStoredCostIsReadBackAndBounded() {
         KeyEncryptor encryptor = new KeyEncryptor("a long key secret");
         String[] parts = encryptor.seal(PRIVATE_JWK).split(":");
         String otherCost = String.join(":", parts[0], "m=4096,t=3,p=1", parts[2], parts[3], parts[4]);
         assertThatThrownBy(() -> encryptor.open(otherCost)).as("the key is derived with the stored cost")
                 .isInstanceOf(ConfigException.class);
-        for (String cost : new String[] {"m=99999999,t=2,p=1", "m=19456,t=0,p=1", "m=19456,t=2", "t=2,m=19456,p=1", "m=x,t=2,p=1"}) {
+        for (String cost : new String[] {"m=99999999,t=2,p=1", "m=524288,t=2,p=1", "m=19456,t=11,p=1", "m=19456,t=2,p=5",
+                "m=16,t=2,p=4", "m=19456,t=0,p=1", "m=19456,t=2", "t=2,m=19456,p=1", "m=x,t=2,p=1"}) {
             String bad = String.join(":", parts[0], cost, parts[2], parts[3], parts[4]);
             assertThatThrownBy(() -> encryptor.open(bad)).as(cost)
                     .isNotInstanceOf(ConfigException.class).hasMessageContaining("Argon2id cost");
