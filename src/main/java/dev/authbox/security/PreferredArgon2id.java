@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Picks, once per process and on first use, the Argon2id implementation every hash uses: libsodium
  * for the one-lane costs it computes (1.3-1.5x libargon2's rate here), native libargon2 for the
- * rest (1.3-1.4x Bouncy Castle's), Bouncy Castle where neither loads.
+ * rest (1.3-1.4x Bouncy Castle's; loaded when first needed), Bouncy Castle where neither loads.
  */
 final class PreferredArgon2id {
     private static final Logger LOG = LoggerFactory.getLogger(PreferredArgon2id.class);
@@ -29,17 +29,64 @@ final class PreferredArgon2id {
 
     private static Argon2id choose() {
         Argon2id java = new BouncyCastleArgon2id();
-        Argon2id anyCost = agreeing(NativeArgon2id::new, "libargon2", java).orElse(java);
+        // libargon2 computes what libsodium does not (more than one lane, hashes written elsewhere);
+        // with libsodium present that is seldom needed, so it is loaded and checked on first use.
+        Argon2id anyCost = new OnFirstUse(() -> {
+            Argon2id loaded = agreeing(NativeArgon2id::new, "libargon2", java).orElse(java);
+            LOG.info("Argon2id for costs libsodium does not compute: {}", describe(loaded));
+            return loaded;
+        });
         // The system's libsodium first; the bundled build when there is none, or it is too old to agree.
-        Argon2id chosen = agreeing(() -> new SodiumArgon2id(SodiumArgon2id.system(), anyCost), "system libsodium", java)
-                .or(() -> agreeing(() -> new SodiumArgon2id(SodiumArgon2id.bundled(), anyCost), "bundled libsodium", java))
-                .orElse(anyCost);
-        LOG.info("Argon2id: {}", chosen == anyCost ? describe(chosen) : "libsodium (other costs: " + describe(anyCost) + ")");
-        return chosen;
+        Optional<Argon2id> sodium = agreeing(() -> new SodiumArgon2id(SodiumArgon2id.system(), anyCost), "system libsodium", java)
+                .or(() -> agreeing(() -> new SodiumArgon2id(SodiumArgon2id.bundled(), anyCost), "bundled libsodium", java));
+        if (sodium.isPresent()) {
+            LOG.info("Argon2id: libsodium");
+            return sodium.get();
+        }
+        return anyCost;
     }
 
     private static String describe(Argon2id implementation) {
         return implementation instanceof BouncyCastleArgon2id ? "Bouncy Castle" : "native " + implementation.name();
+    }
+
+    /** An implementation chosen when it first computes something, then kept. */
+    private static final class OnFirstUse implements Argon2id {
+        private final Supplier<Argon2id> choice;
+        private volatile Argon2id chosen;
+
+        OnFirstUse(Supplier<Argon2id> choice) {
+            this.choice = choice;
+        }
+
+        private Argon2id chosen() {
+            Argon2id c = chosen;
+            if (c == null) {
+                synchronized (this) {
+                    c = chosen;
+                    if (c == null) {
+                        c = choice.get();
+                        chosen = c;
+                    }
+                }
+            }
+            return c;
+        }
+
+        @Override
+        public byte[] derive(byte[] password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
+            return chosen().derive(password, salt, memoryKib, iterations, parallelism, length);
+        }
+
+        @Override
+        public String name() {
+            return chosen().name();
+        }
+
+        @Override
+        public String nameFor(int parallelism) {
+            return chosen().nameFor(parallelism);
+        }
     }
 
     /**

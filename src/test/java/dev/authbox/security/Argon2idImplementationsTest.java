@@ -21,6 +21,15 @@ class Argon2idImplementationsTest {
     }
 
     @Test
+    void severalLanesGoToLibargon2LoadedOnFirstUse() {
+        Argon2id chosen = PreferredArgon2id.get();
+        assertThat(chosen.nameFor(2)).isEqualTo("libargon2");
+        byte[] password = "several lanes".getBytes(StandardCharsets.UTF_8);
+        byte[] salt = "sixteen byte str".getBytes(StandardCharsets.UTF_8);
+        assertThat(chosen.derive(password, salt, 256, 2, 2, 32)).isEqualTo(java.derive(password, salt, 256, 2, 2, 32));
+    }
+
+    @Test
     void libargon2AgreesWithBouncyCastleAcrossCostsAndInputs() {
         Argon2id c = new NativeArgon2id();
         int[][] costs = {{8, 1, 1}, {64, 3, 1}, {256, 2, 4}, {1024, 1, 2}, {7168, 1, 1}};
