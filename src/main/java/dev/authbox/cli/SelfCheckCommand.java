@@ -5,6 +5,7 @@ import dev.authbox.Authbox;
 import dev.authbox.config.Setting;
 import dev.authbox.config.Settings;
 import dev.authbox.resource.Json;
+import dev.authbox.security.Argon2idSelfTest;
 import dev.authbox.security.RandomTokens;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -87,6 +88,17 @@ final class SelfCheckCommand implements Callable<Integer> {
     }
 
     private void run() {
+        String fallback = "Bouncy Castle's Argon2id (the fallback where no native library loads)";
+        boolean passes;
+        try {
+            passes = Argon2idSelfTest.pureJavaPasses();
+        } catch (LinkageError | RuntimeException e) {
+            throw new CheckFailed(fallback + " cannot run: " + e);
+        }
+        if (!passes) {
+            throw new CheckFailed(fallback + " gives a wrong answer");
+        }
+        checks++;
         expect("health", get("/health"), 200);
         expect("discovery", get("/.well-known/openid-configuration"), 200);
         expect("JWKS", get("/.well-known/jwks.json"), 200);

@@ -1,7 +1,5 @@
 package dev.authbox.security;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -28,21 +26,21 @@ final class PreferredArgon2id {
     }
 
     private static Argon2id choose() {
-        Argon2id java = new BouncyCastleArgon2id();
         // libargon2 computes what libsodium does not (more than one lane, hashes written elsewhere);
         // with libsodium present that is seldom needed, so it is loaded and checked on first use.
         Argon2id anyCost = new OnFirstUse(() -> {
-            Argon2id loaded = agreeing(NativeArgon2id::new, "libargon2", java).orElse(java);
-            LOG.info("Argon2id for costs libsodium does not compute: {}", describe(loaded));
+            Argon2id loaded = passing(NativeArgon2id::new, "libargon2").orElseGet(BouncyCastleArgon2id::new);
+            LOG.info("Argon2id for the costs libsodium does not compute: {}", describe(loaded));
             return loaded;
         });
-        // The system's libsodium first; the bundled build when there is none, or it is too old to agree.
-        Optional<Argon2id> sodium = agreeing(() -> new SodiumArgon2id(SodiumArgon2id.system(), anyCost), "system libsodium", java)
-                .or(() -> agreeing(() -> new SodiumArgon2id(SodiumArgon2id.bundled(), anyCost), "bundled libsodium", java));
+        // The system's libsodium first; the bundled build when there is none, or it fails the test.
+        Optional<Argon2id> sodium = passing(() -> new SodiumArgon2id(SodiumArgon2id.system(), anyCost), "system libsodium")
+                .or(() -> passing(() -> new SodiumArgon2id(SodiumArgon2id.bundled(), anyCost), "bundled libsodium"));
         if (sodium.isPresent()) {
             LOG.info("Argon2id: libsodium");
             return sodium.get();
         }
+        LOG.info("Argon2id: no libsodium here; libargon2 or Bouncy Castle computes every cost");
         return anyCost;
     }
 
@@ -89,19 +87,14 @@ final class PreferredArgon2id {
         }
     }
 
-    /**
-     * The native implementation when it loads and agrees with the pure-Java one on a test vector, so
-     * that a broken or foreign library can never write hashes that would not verify elsewhere.
-     */
-    private static Optional<Argon2id> agreeing(Supplier<Argon2id> nativeLib, String name, Argon2id java) {
+    /** The native implementation when it loads and computes the known answer (Argon2idSelfTest). */
+    private static Optional<Argon2id> passing(Supplier<Argon2id> nativeLib, String name) {
         try {
             Argon2id candidate = nativeLib.get();
-            byte[] password = "authbox self-test".getBytes(StandardCharsets.UTF_8);
-            byte[] salt = "a 16 byte salt!!".getBytes(StandardCharsets.UTF_8);
-            if (Arrays.equals(candidate.derive(password, salt, 64, 2, 1, 32), java.derive(password, salt, 64, 2, 1, 32))) {
+            if (Argon2idSelfTest.passes(candidate)) {
                 return Optional.of(candidate);
             }
-            LOG.warn("native {} disagrees with Bouncy Castle on a test vector; not using it", name);
+            LOG.warn("native {} gives a wrong answer on Argon2id's known-answer test; not using it", name);
         } catch (LinkageError | RuntimeException e) {
             LOG.info("native {} unavailable ({})", name, e.toString());
         }

@@ -21,6 +21,26 @@ class Argon2idImplementationsTest {
     }
 
     @Test
+    void everyImplementationComputesTheSelfTestsKnownAnswer() {
+        assertThat(Argon2idSelfTest.passes(java)).isTrue();
+        assertThat(Argon2idSelfTest.pureJavaPasses()).isTrue();
+        assertThat(Argon2idSelfTest.passes(new NativeArgon2id())).isTrue();
+        assertThat(Argon2idSelfTest.passes(new SodiumArgon2id(SodiumArgon2id.bundled(), java))).isTrue();
+        Argon2id wrong = new Argon2id() {
+            @Override
+            public byte[] derive(byte[] password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
+                return java.derive(password, salt, memoryKib, iterations + 1, parallelism, length);
+            }
+
+            @Override
+            public String name() {
+                return "one pass too many";
+            }
+        };
+        assertThat(Argon2idSelfTest.passes(wrong)).isFalse();
+    }
+
+    @Test
     void severalLanesGoToLibargon2LoadedOnFirstUse() {
         Argon2id chosen = PreferredArgon2id.get();
         assertThat(chosen.nameFor(2)).isEqualTo("libargon2");
