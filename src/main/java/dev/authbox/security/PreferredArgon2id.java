@@ -1,6 +1,7 @@
 package dev.authbox.security;
 
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,20 +29,24 @@ final class PreferredArgon2id {
     private static Argon2id choose() {
         // libargon2 computes what libsodium does not (more than one lane, hashes written elsewhere);
         // with libsodium present that is seldom needed, so it is loaded and checked on first use.
-        Argon2id anyCost = new OnFirstUse(() -> {
-            Argon2id loaded = passing(NativeArgon2id::new, "libargon2").orElseGet(BouncyCastleArgon2id::new);
-            LOG.info("Argon2id for the costs libsodium does not compute: {}", describe(loaded));
-            return loaded;
-        });
+        Argon2id otherCosts = new OnFirstUse(() -> anyCost("Argon2id for the costs libsodium does not compute: {}"));
         // The system's libsodium first; the bundled build when there is none, or it fails the test.
-        Optional<Argon2id> sodium = passing(() -> new SodiumArgon2id(SodiumArgon2id.system(), anyCost), "system libsodium")
-                .or(() -> passing(() -> new SodiumArgon2id(SodiumArgon2id.bundled(), anyCost), "bundled libsodium"));
+        Optional<Argon2id> sodium = passing(() -> new SodiumArgon2id(SodiumArgon2id.system(), otherCosts),
+                "system libsodium", Argon2idKnownAnswer::oneLane)
+                .or(() -> passing(() -> new SodiumArgon2id(SodiumArgon2id.bundled(), otherCosts),
+                        "bundled libsodium", Argon2idKnownAnswer::oneLane));
         if (sodium.isPresent()) {
             LOG.info("Argon2id: libsodium");
             return sodium.get();
         }
-        LOG.info("Argon2id: no libsodium here; libargon2 or Bouncy Castle computes every cost");
-        return anyCost;
+        return anyCost("Argon2id: {}");
+    }
+
+    private static Argon2id anyCost(String logMessage) {
+        Argon2id chosen = passing(NativeArgon2id::new, "libargon2", Argon2idKnownAnswer::everyCost)
+                .orElseGet(BouncyCastleArgon2id::new);
+        LOG.info(logMessage, describe(chosen));
+        return chosen;
     }
 
     private static String describe(Argon2id implementation) {
@@ -49,7 +54,7 @@ final class PreferredArgon2id {
     }
 
     /** An implementation chosen when it first computes something, then kept. */
-    private static final class OnFirstUse implements Argon2id {
+    static final class OnFirstUse implements Argon2id {
         private final Supplier<Argon2id> choice;
         private volatile Argon2id chosen;
 
@@ -87,11 +92,11 @@ final class PreferredArgon2id {
         }
     }
 
-    /** The native implementation when it loads and computes the known answer (Argon2idSelfTest). */
-    private static Optional<Argon2id> passing(Supplier<Argon2id> nativeLib, String name) {
+    /** The native implementation when it loads and computes the known answers it is tested on. */
+    private static Optional<Argon2id> passing(Supplier<Argon2id> nativeLib, String name, Predicate<Argon2id> test) {
         try {
             Argon2id candidate = nativeLib.get();
-            if (Argon2idSelfTest.passes(candidate)) {
+            if (test.test(candidate)) {
                 return Optional.of(candidate);
             }
             LOG.warn("native {} gives a wrong answer on Argon2id's known-answer test; not using it", name);
