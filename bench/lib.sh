@@ -286,9 +286,10 @@ bench_write_results() {
     mkdir -p "$(dirname "$file")"
     jq -s --argjson extra "$extra" --argjson machine "$(bench_machine_json)" --argjson ceil "$ceilings" '
         $extra + {machine: $machine, runs: map(
-            if (.rps != null) and ($ceil[.name].per_s // 0) > 0
-            then . + {ceiling: $ceil[.name], fraction_of_ceiling: ((.rps / $ceil[.name].per_s * 1000 | round) / 1000)}
-            else . end)}' "$WORK/runs.jsonl" >"$file.tmp"
+            (($ceil[.name + "@" + (.connections | tostring)] // $ceil[.name]) // {}) as $c
+            | if (.rps != null) and ($c.per_s // 0) > 0
+              then . + {ceiling: $c, fraction_of_ceiling: ((.rps / $c.per_s * 1000 | round) / 1000)}
+              else . end)}' "$WORK/runs.jsonl" >"$file.tmp"
     mv "$file.tmp" "$file"
 }
 

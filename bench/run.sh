@@ -236,9 +236,9 @@ sso_login() {
     SSO_COOKIE=$(awk '$6 == "authbox_sso" { print $6 "=" $7 }' "$jar")
     [ -n "$SSO_COOKIE" ] || { echo "POST /auth/login: HTTP $code and no authbox_sso cookie"; return 1; }
 }
-# The server's Argon2id implementation alone, right before and right after the password runs: this
-# machine's speed drifts from minute to minute, so the password row is read against the hash rate of
-# the same minutes (the ceilings at the start of the run stay in the results).
+# The server's Argon2id implementation alone, right before and right after each password run: this
+# machine's speed drifts from minute to minute, so each password row is read against the mean of the
+# hash rates measured on either side of it (the ceilings at the start of the run stay in the results).
 argon2_beside_password() {
     $CEILINGS && ! $WARMING && bench_selected password || return 0
     server_hash_rate "$WORK/hash-rate-beside.jsonl"
@@ -247,8 +247,10 @@ flows() {
     for c in $CONNECTIONS; do bench_flow cc-opaque "$c" --flow cc --client-id cc-opaque "${basic[@]}"; done
     for c in $CONNECTIONS; do bench_flow cc-jwt "$c" --flow cc --client-id cc-jwt "${basic[@]}"; done
     argon2_beside_password
-    for c in $CONNECTIONS; do bench_flow password "$c" --flow password --client-id pw "${basic[@]}" "${user[@]}"; done
-    argon2_beside_password
+    for c in $CONNECTIONS; do
+        bench_flow password "$c" --flow password --client-id pw "${basic[@]}" "${user[@]}"
+        argon2_beside_password
+    done
     for c in $CONNECTIONS; do bench_flow refresh "$c" --flow refresh --client-id pw "${basic[@]}" "${user[@]}"; done
     for kind in opaque jwt; do
         for c in $CONNECTIONS; do
@@ -302,13 +304,21 @@ for f in "$WORK/hash-rate-beside.jsonl" "$WORK/hash-rate-start.jsonl"; do
     if [ -s "$f" ]; then RATE_ANY=$(head -n 1 "$f"); break; fi
 done
 if [ -n "$RATE_ANY" ]; then
-    CEILING_MAP=$(jq -c --argjson r "$RATE_ANY" --argjson b "$BESIDE" --argjson s "$SERVER_HASH_RATE" '
+    # Each password run is read against the rates measured right before and right after it: a
+    # "password@<connections>" ceiling, which bench_write_results prefers to the flow's own.
+    CEILING_MAP=$(jq -c --argjson r "$RATE_ANY" --argjson b "$BESIDE" --argjson s "$SERVER_HASH_RATE" \
+        --argjson conns "$(jq -nc --arg c "$CONNECTIONS" '$c | split(" ") | map(select(. != "") | tonumber)')" '
+        def mean(xs): (xs | add) / (xs | length) * 10 | round / 10;
         ("Argon2id hashes/s of the server: " + $r.implementation + ", authbox hash-rate, "
          + ($r.threads | tostring) + " at a time") as $what
         | .password = (if ($b | length) > 0
-            then {per_s: (($b | add) / ($b | length) * 10 | round / 10),
-                  what: ($what + ", right before and after the password runs (mean of " + ($b | map(tostring) | join(" and ")) + ")")}
-            else {per_s: $s.per_s, what: $what} end)' <<<"$CEILING_MAP")
+            then {per_s: mean($b), what: ($what + ", beside the password runs (mean of " + ($b | map(tostring) | join(", ")) + ")")}
+            else {per_s: $s.per_s, what: $what} end)
+        | reduce range(0; $conns | length) as $i (.;
+            if ($b | length) > $i + 1
+            then .["password@" + ($conns[$i] | tostring)] = {per_s: mean($b[$i:$i + 2]),
+                  what: ($what + ", right before and after this run (mean of " + ($b[$i:$i + 2] | map(tostring) | join(" and ")) + ")")}
+            else . end)' <<<"$CEILING_MAP")
 fi
 EXTRA=$(jq -n --arg db "$DB" --arg date "$(date -Iseconds)" --arg version "$VERSION" \
     --arg java "$SERVER_JAVA_VERSION" --arg opts "$SERVER_SETTINGS" --arg crypto "$CRYPTO" \
