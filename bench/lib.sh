@@ -201,6 +201,20 @@ bench_wait_quiet() {
     done
 }
 
+# bench_loadgen OUT LOADGEN_ARGS...: one run of the load generator against the server, its result line
+# to OUT and its errors to $WORK/loadgen.err; in the background with its pid in LOADGEN_PID, so that
+# the exit trap stops it; returns its exit code.
+bench_loadgen() {
+    local out=$1 rc=0
+    shift
+    "$LOADGEN_JAVA" -XX:+UseSerialGC -Xms64m -Xmx512m -jar "$LOADGEN" --url "http://$HOST:$PORT" "$@" \
+        >"$out" 2>"$WORK/loadgen.err" </dev/null &
+    LOADGEN_PID=$!
+    wait "$LOADGEN_PID" || rc=$?
+    LOADGEN_PID=
+    return "$rc"
+}
+
 # bench_flow NAME CONNS LOADGEN_ARGS...  (server pid in SERVER_PID, must stay alive)
 bench_flow() {
     local name=$1 c=$2 rc line
@@ -218,13 +232,8 @@ bench_flow() {
             else
                 log "warm-up pass: $name, $requests requests so far, ${WARMUP_PASS}s more"
             fi
-            "$LOADGEN_JAVA" -XX:+UseSerialGC -Xms64m -Xmx512m -jar "$LOADGEN" --url "http://$HOST:$PORT" \
-                --connections "$c" --warmup 0 --duration "$WARMUP_PASS" "$@" >"$WORK/warmup.out" \
-                2>"$WORK/loadgen.err" </dev/null &
-            LOADGEN_PID=$!
             rc=0
-            wait "$LOADGEN_PID" || rc=$?
-            LOADGEN_PID=
+            bench_loadgen "$WORK/warmup.out" --connections "$c" --warmup 0 --duration "$WARMUP_PASS" "$@" || rc=$?
             kill -0 "$SERVER_PID" 2>/dev/null || die "the server died under load ($name, warm-up pass)"
             if [ "$rc" != 0 ]; then
                 log "warm-up pass of $name failed: $(tail -c 300 "$WORK/loadgen.err")"
@@ -237,15 +246,10 @@ bench_flow() {
     fi
     bench_wait_quiet
     log "$name, $c connections: ${WARMUP}s warm-up + ${DURATION}s"
-    # shellcheck disable=SC2086  # LOADGEN_OPTS is a list of flags
-    "$LOADGEN_JAVA" -XX:+UseSerialGC -Xms64m -Xmx512m -jar "$LOADGEN" --url "http://$HOST:$PORT" \
-        --connections "$c" --warmup "$WARMUP" --duration "$DURATION" --server-pid "$(bench_server_pids | tr ' ' ,)" \
-        "$@" ${LOADGEN_OPTS:-} \
-        >"$WORK/loadgen.out" 2>"$WORK/loadgen.err" </dev/null &
-    LOADGEN_PID=$!
     rc=0
-    wait "$LOADGEN_PID" || rc=$?
-    LOADGEN_PID=
+    # shellcheck disable=SC2086  # LOADGEN_OPTS is a list of flags
+    bench_loadgen "$WORK/loadgen.out" --connections "$c" --warmup "$WARMUP" --duration "$DURATION" \
+        --server-pid "$(bench_server_pids | tr ' ' ,)" "$@" ${LOADGEN_OPTS:-} || rc=$?
     if [ "$rc" != 0 ]; then
         cat "$WORK/loadgen.err" >&2
         log "loadgen failed with exit code $rc ($name, $c connections)"
