@@ -50,6 +50,7 @@ import dev.authbox.store.TokenIssueStore;
 import dev.authbox.token.KeyEncryptor;
 import dev.authbox.token.Sessions;
 import dev.authbox.token.SigningKeys;
+import dev.authbox.token.SigningTurns;
 import dev.authbox.token.TokenGenerator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -121,7 +122,8 @@ public final class Authbox implements AutoCloseable {
             LOG.warn("*** AUTHBOX_KEY_SECRET is not set: private signing keys are stored UNENCRYPTED in the database. "
                     + "Set it (a long random string) before production use. ***");
         }
-        SigningKeys keys = new SigningKeys(new SigningKeyStore(jdbc), encryptor, settings.signingAlg());
+        SigningKeys keys = new SigningKeys(new SigningKeyStore(jdbc), encryptor, settings.signingAlg(),
+                new SigningTurns(settings.signingConcurrency()));
         SessionStore sessionStore = new SessionStore(jdbc);
         Sessions sessions = new Sessions(sessionStore, keys);
         TokenIssueStore tokenWrites = new TokenIssueStore(jdbc);

@@ -6,6 +6,7 @@ import dev.authbox.store.Database;
 import dev.authbox.store.SigningKeyStore;
 import dev.authbox.token.KeyEncryptor;
 import dev.authbox.token.SigningKeys;
+import dev.authbox.token.SigningTurns;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,7 +42,7 @@ final class KeysCommand implements Callable<Integer> {
             CryptoProviders.install();
             try (Database db = Database.open(settings)) {
                 SigningKeys keys = new SigningKeys(new SigningKeyStore(db.jdbc()), new KeyEncryptor(settings.keySecret()),
-                        settings.signingAlg());
+                        settings.signingAlg(), new SigningTurns(settings.signingConcurrency()));
                 String made = keys.rotate().entrySet().stream().map(e -> e.getValue() + " (" + e.getKey() + ")")
                         .collect(Collectors.joining(", "));
                 System.out.println("new signing keys " + made + "; current keys: " + String.join(", ", keys.currentKeyIds()));

@@ -19,6 +19,7 @@ public record Settings(
         String keySecret,
         boolean demo,
         String signingAlg,
+        int signingConcurrency,
         Argon2Params argon2,
         int loginMaxFailures,
         int loginWindowSeconds,
@@ -81,6 +82,8 @@ public record Settings(
                 v.get(Setting.HOST), port, issuer, dbUrl, v.get(Setting.DB_USER), v.get(Setting.DB_PASSWORD),
                 intSetting(v, Setting.DB_POOL_SIZE, 1, 500),
                 adminId, v.get(Setting.ADMIN_SECRET), v.get(Setting.KEY_SECRET), demoOn, alg,
+                "auto".equalsIgnoreCase(v.get(Setting.SIGNING_CONCURRENCY)) ? 2 * Runtime.getRuntime().availableProcessors()
+                        : intSetting(v, Setting.SIGNING_CONCURRENCY, 0, 4096),
                 new Argon2Params(
                         intSetting(v, Setting.ARGON2_MEMORY_KIB, 8, 4 * 1024 * 1024),
                         intSetting(v, Setting.ARGON2_ITERATIONS, 1, 100),

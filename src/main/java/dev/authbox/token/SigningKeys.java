@@ -57,14 +57,16 @@ public final class SigningKeys {
     private final SigningKeyStore store;
     private final KeyEncryptor encryptor;
     private final JWSAlgorithm accessTokenAlgorithm;
+    private final SigningTurns turns;
     /** The algorithms this node signs with, each needing an active key. */
     private final Set<JWSAlgorithm> algorithms;
     private volatile KeySet keys;
 
-    public SigningKeys(SigningKeyStore store, KeyEncryptor encryptor, String accessTokenAlgorithm) {
+    public SigningKeys(SigningKeyStore store, KeyEncryptor encryptor, String accessTokenAlgorithm, SigningTurns turns) {
         this.store = store;
         this.encryptor = encryptor;
         this.accessTokenAlgorithm = JWSAlgorithm.parse(accessTokenAlgorithm);
+        this.turns = turns;
         this.algorithms = new LinkedHashSet<>(List.of(this.accessTokenAlgorithm, ID_TOKEN_ALGORITHM));
         reload();
     }
@@ -189,7 +191,7 @@ public final class SigningKeys {
         JWSHeader header = new JWSHeader.Builder(alg).type(type).keyID(signing.key().getKeyID()).build();
         SignedJWT jwt = new SignedJWT(header, claims);
         try {
-            jwt.sign(signing.signer());
+            turns.run(() -> jwt.sign(signing.signer()));
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign a token", e);
         }

@@ -163,7 +163,8 @@ class KeyRotationTest {
         raw.put(Setting.DB_URL, url);
         raw.put(Setting.KEY_SECRET, "key-secret-for-tests");
         try (Database db = Database.open(Settings.from(raw))) {
-            new SigningKeys(new SigningKeyStore(db.jdbc()), new KeyEncryptor("key-secret-for-tests"), "RS256").retireUnused(0);
+            new SigningKeys(new SigningKeyStore(db.jdbc()), new KeyEncryptor("key-secret-for-tests"), "RS256",
+                    new SigningTurns(0)).retireUnused(0);
         }
     }
 }
