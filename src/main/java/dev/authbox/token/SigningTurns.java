@@ -7,10 +7,10 @@ import java.util.concurrent.Semaphore;
  * How many JWS signatures run at once, with turns granted in arrival order. An RS256 signature is
  * most of the CPU of a response that carries a JWT. When more requests sign than there are cores,
  * unbounded, they preempt one another mid-signature and finish in the scheduler's order, so under
- * saturation a few wait many times the mean. With twice the cores as turns, queued in order,
- * cc-jwt's p99 fell from 80 to 32–37 ms at 64 connections and from 16 to 9 ms at 16 (bench/README.md,
- * session 10), at some cost in throughput at 64 connections. Uncontended, a turn costs one
- * compare-and-set.
+ * saturation a few wait many times the mean; queued in order, they finish in order. The price is a
+ * park and a wake-up per waiting request, which cost 14–20% of cc-jwt's throughput on 2 cores
+ * while cutting its p99 by 26–56% (refresh's at 64 connections by 83%; bench/README.md, session 10): a choice, so the
+ * default is no bound. Uncontended, a turn costs one compare-and-set.
  */
 public final class SigningTurns {
     /** A signature, run inside a turn. */

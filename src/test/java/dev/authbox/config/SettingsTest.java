@@ -52,9 +52,9 @@ class SettingsTest {
         assertThat(s.adminSecret()).isNull();
         assertThat(s.keySecret()).isNull();
         assertThat(s.signingAlg()).isEqualTo("RS256");
-        assertThat(s.signingConcurrency()).as("auto: twice the cores").isEqualTo(2 * Runtime.getRuntime().availableProcessors());
-        assertThat(SettingsLoader.load(Map.of("AUTHBOX_SIGNING_CONCURRENCY", "0"), null, Map.of()).signingConcurrency())
-                .as("no bound").isZero();
+        assertThat(s.signingConcurrency()).as("no bound").isZero();
+        assertThat(SettingsLoader.load(Map.of("AUTHBOX_SIGNING_CONCURRENCY", "auto"), null, Map.of()).signingConcurrency())
+                .as("twice the cores").isEqualTo(2 * Runtime.getRuntime().availableProcessors());
         assertThat(SettingsLoader.load(Map.of(), yaml("signing_concurrency: 3\n"), Map.of()).signingConcurrency()).isEqualTo(3);
         assertThat(s.demo()).as("demo on H2").isTrue();
 
