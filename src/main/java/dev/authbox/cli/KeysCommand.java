@@ -42,7 +42,7 @@ final class KeysCommand implements Callable<Integer> {
             CryptoProviders.install();
             try (Database db = Database.open(settings)) {
                 SigningKeys keys = new SigningKeys(new SigningKeyStore(db.jdbc()), new KeyEncryptor(settings.keySecret()),
-                        settings.signingAlg(), new SigningTurns(settings.signingConcurrency()));
+                        settings.signingAlg(), new SigningTurns(0)); // rotation signs no tokens
                 String made = keys.rotate().entrySet().stream().map(e -> e.getValue() + " (" + e.getKey() + ")")
                         .collect(Collectors.joining(", "));
                 System.out.println("new signing keys " + made + "; current keys: " + String.join(", ", keys.currentKeyIds()));

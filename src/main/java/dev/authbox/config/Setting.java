@@ -20,7 +20,7 @@ public enum Setting {
     DEMO(null, "Create the demo client and user: true/false (default true on H2, false otherwise)."),
     SIGNING_ALG("RS256", "JWS algorithm of new signing keys: RS256 or ES256."),
     SIGNING_CONCURRENCY("0", "Token signatures computed at once, granted in arrival order: 0 for no bound, a number, or"
-            + " 'auto' (twice the cores). A bound keeps response times even under overload, for less throughput."),
+            + " 'auto' (twice the cores). On JDK 17 a bound keeps response times even under overload, for less throughput."),
     ARGON2_MEMORY_KIB("19456", "Argon2id memory cost in KiB for new secret and password hashes."),
     ARGON2_ITERATIONS("2", "Argon2id iterations for new hashes."),
     ARGON2_PARALLELISM("1", "Argon2id parallelism for new hashes."),

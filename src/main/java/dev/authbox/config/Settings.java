@@ -82,8 +82,7 @@ public record Settings(
                 v.get(Setting.HOST), port, issuer, dbUrl, v.get(Setting.DB_USER), v.get(Setting.DB_PASSWORD),
                 intSetting(v, Setting.DB_POOL_SIZE, 1, 500),
                 adminId, v.get(Setting.ADMIN_SECRET), v.get(Setting.KEY_SECRET), demoOn, alg,
-                "auto".equalsIgnoreCase(v.get(Setting.SIGNING_CONCURRENCY)) ? 2 * Runtime.getRuntime().availableProcessors()
-                        : intSetting(v, Setting.SIGNING_CONCURRENCY, 0, 4096),
+                signingConcurrency(v.get(Setting.SIGNING_CONCURRENCY)),
                 new Argon2Params(
                         intSetting(v, Setting.ARGON2_MEMORY_KIB, 8, 4 * 1024 * 1024),
                         intSetting(v, Setting.ARGON2_ITERATIONS, 1, 100),
@@ -132,6 +131,23 @@ public record Settings(
 
     private static String stripSlash(String s) {
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /** 'auto' (twice the cores), or 0 (no bound) to 4096. */
+    private static int signingConcurrency(String value) {
+        if ("auto".equalsIgnoreCase(value)) {
+            return 2 * Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 0 && n <= 4096) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with what the setting accepts
+        }
+        throw new ConfigException(Setting.SIGNING_CONCURRENCY.envName() + " must be 0 (no bound), 1 to 4096, or 'auto', not '"
+                + value + "'");
     }
 
     private static int intSetting(Map<Setting, String> v, Setting s, int min, int max) {

@@ -53,7 +53,7 @@ class SettingsTest {
         assertThat(s.keySecret()).isNull();
         assertThat(s.signingAlg()).isEqualTo("RS256");
         assertThat(s.signingConcurrency()).as("no bound").isZero();
-        assertThat(SettingsLoader.load(Map.of("AUTHBOX_SIGNING_CONCURRENCY", "auto"), null, Map.of()).signingConcurrency())
+        assertThat(SettingsLoader.load(Map.of("AUTHBOX_SIGNING_CONCURRENCY", "AUTO"), null, Map.of()).signingConcurrency())
                 .as("twice the cores").isEqualTo(2 * Runtime.getRuntime().availableProcessors());
         assertThat(SettingsLoader.load(Map.of(), yaml("signing_concurrency: 3\n"), Map.of()).signingConcurrency()).isEqualTo(3);
         assertThat(s.demo()).as("demo on H2").isTrue();
@@ -81,6 +81,7 @@ class SettingsTest {
         assertConfigError(Map.of("AUTHBOX_SIGNING_ALG", "none"), "AUTHBOX_SIGNING_ALG");
         assertConfigError(Map.of("AUTHBOX_SIGNING_CONCURRENCY", "-1"), "AUTHBOX_SIGNING_CONCURRENCY");
         assertConfigError(Map.of("AUTHBOX_SIGNING_CONCURRENCY", "many"), "AUTHBOX_SIGNING_CONCURRENCY");
+        assertConfigError(Map.of("AUTHBOX_SIGNING_CONCURRENCY", "4097"), "'auto'");
         assertConfigError(Map.of("AUTHBOX_DB_URL", "jdbc:mysql://db/a"), "AUTHBOX_DB_URL");
         assertConfigError(Map.of("AUTHBOX_DEMO", "maybe"), "AUTHBOX_DEMO");
         assertConfigError(Map.of("AUTHBOX_ADMIN_ID", "admin client"), "AUTHBOX_ADMIN_ID");

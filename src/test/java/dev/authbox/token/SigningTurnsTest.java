@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JOSEException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,6 +62,41 @@ class SigningTurnsTest {
         assertThat(signed).hasValue(CALLERS);
     }
 
+    /**
+     * The first caller asks again the moment it gives its turn back, racing the waiter it wakes:
+     * in arrival order the waiter always goes first; without it the first caller would often take
+     * the turn straight back, so some of the rounds would show it.
+     */
+    @Test
+    void aTurnGivenBackGoesToTheCallerWaitingLongest() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            SigningTurns turns = new SigningTurns(1);
+            List<String> order = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch inTurn = new CountDownLatch(1);
+            CountDownLatch waiterQueued = new CountDownLatch(1);
+            Thread first = daemon(() -> {
+                turns.run(() -> {
+                    inTurn.countDown();
+                    await(waiterQueued);
+                });
+                turns.run(() -> order.add("first, again"));
+            });
+            Thread waiter = daemon(() -> turns.run(() -> order.add("waiter")));
+            first.start();
+            await(inTurn);
+            waiter.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (waiter.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(waiter.getState()).as("the waiter queued for the turn").isEqualTo(Thread.State.WAITING);
+            waiterQueued.countDown();
+            first.join(10_000);
+            waiter.join(10_000);
+            assertThat(order).as("round %d", round).containsExactly("waiter", "first, again");
+        }
+    }
+
     @Test
     void aNegativeBoundIsRefused() {
         assertThatThrownBy(() -> new SigningTurns(-1)).isInstanceOf(IllegalArgumentException.class);
@@ -71,7 +108,12 @@ class SigningTurnsTest {
 
     /** Runs the call on CALLERS threads at once and fails with the first failure. */
     private static void runConcurrently(Call call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
+        // Daemon threads: should a turn leak, callers stuck waiting for it must not keep the JVM alive.
+        ExecutorService pool = Executors.newFixedThreadPool(CALLERS, r -> {
+            Thread t = new Thread(r);
+            t.setDaemon(true);
+            return t;
+        });
         try {
             CyclicBarrier start = new CyclicBarrier(CALLERS);
             List<Future<Void>> done = new ArrayList<>();
@@ -87,6 +129,29 @@ class SigningTurnsTest {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    private static Thread daemon(Call call) {
+        Thread t = new Thread(() -> {
+            try {
+                call.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("timed out");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
