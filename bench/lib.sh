@@ -228,7 +228,7 @@ bench_flow() {
         # one before (at most six passes): a JIT compiles a method fully only after thousands of
         # calls, which slow flows (logins) do not reach in seconds, and on two cores a flow measured
         # after one 10 s pass still ran a quarter slower than after minutes of other flows.
-        local requests=0 rounds=0 rate=0 last=0
+        local requests=0 rounds=0 rate=0 last=0 count
         while :; do
             if [ "$rounds" = 0 ]; then
                 log "warm-up pass: $name, $c connections, ${WARMUP_PASS}s"
@@ -242,9 +242,9 @@ bench_flow() {
                 log "warm-up pass of $name failed: $(tail -c 300 "$WORK/loadgen.err")"
                 return 0
             fi
-            requests=$((requests + $(tail -n 1 "$WORK/warmup.out" | jq -r '(.requests // 0) + (.errors // 0)')))
             last=$rate
-            rate=$(tail -n 1 "$WORK/warmup.out" | jq -r '.rps // 0 | floor')
+            read -r count rate < <(tail -n 1 "$WORK/warmup.out" | jq -r '"\((.requests // 0) + (.errors // 0)) \(.rps // 0 | floor)"')
+            requests=$((requests + count))
             rounds=$((rounds + 1))
             [ "$rounds" -lt 6 ] || return 0
             [ "$requests" -lt "$WARMUP_PASS_REQUESTS" ] \

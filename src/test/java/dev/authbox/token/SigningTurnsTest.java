@@ -109,11 +109,7 @@ class SigningTurnsTest {
     /** Runs the call on CALLERS threads at once and fails with the first failure. */
     private static void runConcurrently(Call call) throws Exception {
         // Daemon threads: should a turn leak, callers stuck waiting for it must not keep the JVM alive.
-        ExecutorService pool = Executors.newFixedThreadPool(CALLERS, r -> {
-            Thread t = new Thread(r);
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(CALLERS, SigningTurnsTest::daemonThread);
         try {
             CyclicBarrier start = new CyclicBarrier(CALLERS);
             List<Future<Void>> done = new ArrayList<>();
@@ -133,13 +129,17 @@ class SigningTurnsTest {
     }
 
     private static Thread daemon(Call call) {
-        Thread t = new Thread(() -> {
+        return daemonThread(() -> {
             try {
                 call.run();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    private static Thread daemonThread(Runnable r) {
+        Thread t = new Thread(r);
         t.setDaemon(true);
         return t;
     }
