@@ -21,15 +21,17 @@ check() { # check "description" command...
 rand() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
-require() {
-    local c
-    for c in curl jq psql "$JAVA"; do
+require() { # require [h2]: the tools, the jar, and PostgreSQL unless the script runs on H2
+    local c tools=(curl jq "$JAVA")
+    [ "${1:-}" = h2 ] || tools+=(psql)
+    for c in "${tools[@]}"; do
         command -v "$c" >/dev/null || { echo "chaos: $c is required" >&2; exit 2; }
     done
     if [ ! -f "$JAR" ]; then
         log "building $JAR (./mvnw -q package -DskipTests)"
         (cd "$CHAOS_ROOT" && ./mvnw -q package -DskipTests) || { echo "chaos: build failed" >&2; exit 2; }
     fi
+    [ "${1:-}" = h2 ] && return 0
     pg_isready -h 127.0.0.1 -p 5432 -q || { echo "chaos: PostgreSQL is not up on 127.0.0.1:5432" >&2; exit 2; }
 }
 
@@ -86,6 +88,42 @@ put_client() { # put_client PORT ID JSON
     case "$code" in 2??) return 0 ;; esac
     echo "chaos: PUT /Client/$2 -> ${code:-none}: $(head -c 500 "$WORK/put.out")" >&2
     exit 2
+}
+
+# token_request PORT CLIENT OUT FORM...: POST /auth/token as CLIENT (secret $CLIENT_SECRET); prints
+# the status ("000" when no answer came) and leaves "access_token<TAB>refresh_token" in OUT.tsv
+# only for a complete 200 whose JSON body parses.
+token_request() {
+    local port=$1 client=$2 out=$3 code
+    shift 3
+    rm -f "$out" "$out.tsv"
+    code=$(curl -s -m 5 -o "$out" -w '%{http_code}' -u "$client:$CLIENT_SECRET" "$@" "http://127.0.0.1:$port/auth/token") \
+        || code=000
+    if [ "$code" = 200 ] && ! jq -e -r '[.access_token, .refresh_token] | @tsv' "$out" >"$out.tsv" 2>/dev/null; then
+        rm -f "$out.tsv"
+        code=000
+    fi
+    echo "$code"
+}
+
+# introspect_expect PORT LABEL FILE: each line of FILE is "<access|refresh> <true|false> <token>";
+# one check per line, that introspection through PORT answers that "active".
+introspect_expect() {
+    local port=$1 label=$2 file=$3
+    export PORT=$port ADMIN_SECRET
+    xargs -P 8 -L 1 bash -c '
+        hint=access_token; [ "$0" = refresh ] && hint=refresh_token
+        active=$(curl -s -m 10 -u "admin:$ADMIN_SECRET" --data-urlencode "token=$2" -d "token_type_hint=$hint" \
+            "http://127.0.0.1:$PORT/auth/introspect" | jq -r .active 2>/dev/null)
+        if [ "$active" = "$1" ]; then echo ok; else echo "$0 ${2:0:24}... active=$active, expected $1"; fi' \
+        <"$file" >"$WORK/introspect.$label"
+    local ok bad
+    ok=$(grep -c '^ok$' "$WORK/introspect.$label")
+    bad=$(grep -vc '^ok$' "$WORK/introspect.$label")
+    PASSED=$((PASSED + ok))
+    FAILED=$((FAILED + bad))
+    echo "$label: $ok of $(wc -l <"$file") tokens as expected"
+    grep -v '^ok$' "$WORK/introspect.$label" | head -n 5 | sed 's/^/FAIL: /'
 }
 
 summary_and_exit() {

@@ -6,6 +6,7 @@ import dev.authbox.config.Settings;
 import dev.authbox.store.migration.V5__User_inactive_column;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Locale;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.migration.JavaMigration;
 
@@ -28,7 +29,7 @@ public final class Database implements AutoCloseable {
 
     public static Database open(Settings settings) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(settings.dbUrl());
+        config.setJdbcUrl(jdbcUrl(settings.dbUrl()));
         if (settings.dbUser() != null) {
             config.setUsername(settings.dbUser());
         }
@@ -69,6 +70,21 @@ public final class Database implements AutoCloseable {
             throw new StoreException("schema migration failed: " + rootMessage(e), e);
         }
         return new Database(ds, postgres);
+    }
+
+    /**
+     * The URL the pool opens. An H2 database on disk writes each commit into its file before the
+     * commit returns (WRITE_DELAY=0): by default H2 keeps committed changes in memory for up to half
+     * a second, so a killed process would lose tokens, rotations and resources it had already
+     * answered for. The file write lands in the operating system's cache, which outlives the process
+     * (not a power loss: that needs PostgreSQL). A URL that sets WRITE_DELAY itself keeps its own.
+     */
+    static String jdbcUrl(String url) {
+        boolean h2OnDisk = url.startsWith("jdbc:h2:") && !url.contains(":mem:");
+        if (!h2OnDisk || url.toUpperCase(Locale.ROOT).contains(";WRITE_DELAY=")) {
+            return url;
+        }
+        return (url.endsWith(";") ? url : url + ";") + "WRITE_DELAY=0";
     }
 
     /**

@@ -1,0 +1,91 @@
+package dev.authbox.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.authbox.config.Setting;
+import dev.authbox.config.Settings;
+import dev.authbox.security.RandomTokens;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * On the embedded database, a token recorded is a token kept: rows whose commit returned are in the
+ * file even when the process is killed with SIGKILL right after, with no chance to close the
+ * database. (H2 on its own keeps commits in memory for up to half a second.)
+ */
+class H2DurabilityTest {
+    private static final int ROWS = 40;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sessionsRecordedBeforeAKillAreInTheFileAfterIt() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("authbox");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Recorder.class.getName(), url)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        List<String> recorded = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while (recorded.size() < ROWS && (line = out.readLine()) != null) {
+                if (line.startsWith("recorded ")) {
+                    recorded.add(line.substring("recorded ".length()));
+                }
+            }
+        } finally {
+            child.destroyForcibly(); // SIGKILL: no shutdown hook, no close of the database
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(recorded).hasSize(ROWS);
+
+        try (Database db = Database.open(settings(url))) {
+            SessionStore sessions = new SessionStore(db.jdbc());
+            assertThat(recorded).allSatisfy(id -> assertThat(sessions.find(id)).as("session %s", id).isPresent());
+        }
+    }
+
+    @Test
+    void onlyH2OnDiskIsToldToWriteEachCommit() {
+        assertThat(Database.jdbcUrl("jdbc:h2:file:./data/authbox")).isEqualTo("jdbc:h2:file:./data/authbox;WRITE_DELAY=0");
+        assertThat(Database.jdbcUrl("jdbc:h2:./x;MODE=PostgreSQL;")).isEqualTo("jdbc:h2:./x;MODE=PostgreSQL;WRITE_DELAY=0");
+        assertThat(Database.jdbcUrl("jdbc:h2:file:./x;write_delay=100")).isEqualTo("jdbc:h2:file:./x;write_delay=100");
+        assertThat(Database.jdbcUrl("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1")).isEqualTo("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1");
+        assertThat(Database.jdbcUrl("jdbc:postgresql://127.0.0.1/test")).isEqualTo("jdbc:postgresql://127.0.0.1/test");
+    }
+
+    private static Settings settings(String url) {
+        return Settings.from(Map.of(Setting.DB_URL, url));
+    }
+
+    /**
+     * The process that gets killed: records sessions one at a time through the group-committing
+     * writer, printing each id once {@code record} has returned (the moment a token response would be
+     * sent), then waits to be killed.
+     */
+    public static final class Recorder {
+        public static void main(String[] args) throws Exception {
+            Database db = Database.open(settings(args[0]));
+            TokenIssueStore store = new TokenIssueStore(db.jdbc());
+            long now = Instant.now().getEpochSecond();
+            for (int i = 0; i < ROWS; i++) {
+                SessionRecord s = new SessionRecord(RandomTokens.newTimeOrderedId(), null, null, "durability", null,
+                        "client_credentials", null, null, now, now + 3600, null, null);
+                store.record(s, null);
+                System.out.println("recorded " + s.id());
+                System.out.flush();
+            }
+            Thread.sleep(120_000);
+        }
+    }
+}
