@@ -78,14 +78,16 @@ public final class Authbox implements AutoCloseable {
     private final ScheduledExecutorService background;
     private final ScheduledExecutorService purge;
     private final TokenIssueStore tokenWrites;
+    private final RefreshTokenStore refreshTokens;
 
     private Authbox(Database database, HttpServer http, ScheduledExecutorService background,
-                    ScheduledExecutorService purge, TokenIssueStore tokenWrites) {
+                    ScheduledExecutorService purge, TokenIssueStore tokenWrites, RefreshTokenStore refreshTokens) {
         this.database = database;
         this.http = http;
         this.background = background;
         this.purge = purge;
         this.tokenWrites = tokenWrites;
+        this.refreshTokens = refreshTokens;
     }
 
     public static Authbox start(Settings settings, PrintStream console) {
@@ -177,7 +179,8 @@ public final class Authbox implements AutoCloseable {
                 settings.tls() ? "https" : "http", settings.host(), http.port(), settings.issuer(), settings.redactedDbUrl(), crypto);
         ExpiredRowPurge purge = new ExpiredRowPurge(sessionStore, refreshTokens, codes, ssoSessionStore, loginFailures,
                 settings.expiredRetentionSeconds(), settings.loginWindowSeconds(), metrics);
-        return new Authbox(database, http, background(keys, hasher, metrics), purgeEveryMinute(purge), tokenWrites);
+        return new Authbox(database, http, background(keys, hasher, metrics), purgeEveryMinute(purge), tokenWrites,
+                refreshTokens);
     }
 
     /** The result of start-up work done on another thread, failing with its own exception. */
@@ -277,6 +280,7 @@ public final class Authbox implements AutoCloseable {
         }
         http.close();
         tokenWrites.close();
+        refreshTokens.close();
         database.close();
     }
 }

@@ -56,6 +56,7 @@ class ExpiredRowPurgeTest {
 
     @AfterEach
     void close() {
+        refreshTokens.close();
         database.close();
     }
 

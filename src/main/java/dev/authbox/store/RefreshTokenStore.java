@@ -1,5 +1,6 @@
 package dev.authbox.store;
 
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -13,10 +14,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Refresh tokens and their families. Rotation marks the presented token used with one conditional
  * UPDATE: the database, not a JVM lock, decides which of several concurrent uses wins, so the rule
- * holds across nodes. The common refresh ({@link #rotateAtOnce}) is one statement on PostgreSQL;
- * {@link #rotate} is the general transaction, which also tells why a token was refused.
+ * holds across nodes. The common refresh ({@link #rotateAtOnce}) is one statement on PostgreSQL
+ * and a group commit with concurrent ones on H2; {@link #rotate} is the general transaction, which
+ * also tells why a token was refused.
  */
-public final class RefreshTokenStore {
+public final class RefreshTokenStore implements AutoCloseable {
     static final String COLUMNS = "token_hash, family_id, client_id, user_id, grant_type, scope, audience,"
             + " created_at, expires_at, used_at, revoked_at";
 
@@ -87,6 +89,7 @@ public final class RefreshTokenStore {
 
     private final Jdbc jdbc;
     private volatile boolean writableCtes;
+    private volatile GroupCommit<RotationArgs, Optional<Used>> rotations;
 
     /**
      * @param writableCtes the database runs data-modifying WITH clauses (PostgreSQL), so a rotation
@@ -134,7 +137,8 @@ public final class RefreshTokenStore {
      * Uses the token once and records its successor, copying what the successor inherits from the
      * token's row, when the token is live, was issued to {@code clientId} under one of
      * {@code grantTypes}, and its user (if any) is active. On PostgreSQL that is one statement, so
-     * one round trip, that proves single use, rotates and stores. Empty when any condition fails or
+     * one round trip, that proves single use, rotates and stores; elsewhere a few statements in a
+     * transaction shared with concurrent rotations. Empty when any condition fails or
      * the database aborted the statement for a conflict: nothing changed, and {@link #rotate} can
      * tell why.
      */
@@ -166,16 +170,49 @@ public final class RefreshTokenStore {
                 writableCtes = false;
             }
         }
-        return jdbc.inTransaction(c -> {
-            if (Jdbc.update(c, "UPDATE refresh_token SET " + MARK_USED + " WHERE " + live, update.toArray()) == 0) {
-                return Optional.empty();
+        return rotations().write(new RotationArgs(live, update.toArray(), sessionArgs, refreshArgs, tokenHash));
+    }
+
+    /** The statements' arguments of one rotation on a database without data-modifying WITH clauses. */
+    private record RotationArgs(String live, Object[] update, Object[] sessionArgs, Object[] refreshArgs,
+                                String tokenHash) {
+    }
+
+    /**
+     * Where a rotation takes several statements (H2), concurrent ones are committed together: each
+     * H2 commit writes the database file, so a commit per refresh would hold refreshes to the pace of
+     * those writes. Made on first need: PostgreSQL rotates in one statement of its own.
+     */
+    private GroupCommit<RotationArgs, Optional<Used>> rotations() {
+        GroupCommit<RotationArgs, Optional<Used>> g = rotations;
+        if (g == null) {
+            synchronized (this) {
+                if (rotations == null) {
+                    rotations = new GroupCommit<>("refresh-writer", jdbc, 2, RefreshTokenStore::rotateAll);
+                }
+                g = rotations;
             }
-            String used = "refresh_token WHERE token_hash = ?";
-            Jdbc.update(c, COPY_SESSION.formatted(used), append(sessionArgs, tokenHash));
-            Jdbc.update(c, COPY_REFRESH.formatted(used), append(refreshArgs, tokenHash));
-            return first(Jdbc.query(c, WITH_USER.formatted("refresh_token") + " WHERE t.token_hash = ?",
-                    RefreshTokenStore::mapUsed, tokenHash));
-        });
+        }
+        return g;
+    }
+
+    private static List<Optional<Used>> rotateAll(Connection c, List<RotationArgs> batch) throws SQLException {
+        List<Optional<Used>> results = new ArrayList<>(batch.size());
+        for (RotationArgs r : batch) {
+            results.add(rotateOn(c, r));
+        }
+        return results;
+    }
+
+    private static Optional<Used> rotateOn(Connection c, RotationArgs r) throws SQLException {
+        if (Jdbc.update(c, "UPDATE refresh_token SET " + MARK_USED + " WHERE " + r.live(), r.update()) == 0) {
+            return Optional.empty();
+        }
+        String used = "refresh_token WHERE token_hash = ?";
+        Jdbc.update(c, COPY_SESSION.formatted(used), append(r.sessionArgs(), r.tokenHash()));
+        Jdbc.update(c, COPY_REFRESH.formatted(used), append(r.refreshArgs(), r.tokenHash()));
+        return first(Jdbc.query(c, WITH_USER.formatted("refresh_token") + " WHERE t.token_hash = ?",
+                RefreshTokenStore::mapUsed, r.tokenHash()));
     }
 
     private static Object[] append(Object[] args, Object last) {
@@ -208,6 +245,14 @@ public final class RefreshTokenStore {
     /** Revokes every refresh token of the family and ends its sessions; returns the sessions ended. */
     public List<SessionRecord> revokeFamily(String familyId, long now) {
         return jdbc.inTransaction(c -> Families.revoke(c, familyId, now));
+    }
+
+    /** Finishes the rotations queued for a group commit, then stops its writers. */
+    @Override
+    public synchronized void close() {
+        if (rotations != null) {
+            rotations.close();
+        }
     }
 
     static <T> Optional<T> first(List<T> rows) {

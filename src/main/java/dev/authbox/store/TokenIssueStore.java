@@ -3,13 +3,8 @@ package dev.authbox.store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Records what token responses issued: each access token's session and, when there is one, its
@@ -21,103 +16,45 @@ public final class TokenIssueStore implements AutoCloseable {
             + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_REFRESH = "INSERT INTO refresh_token (" + RefreshTokenStore.COLUMNS
             + ", purge_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final int MAX_BATCH = 512;
-    private static final int WRITERS = 2;
 
-    /** One response's rows, and the promise to its request that they are committed. */
-    private record Pending(SessionRecord session, RefreshTokenRecord refresh, CompletableFuture<Void> committed) {
+    /** One response's rows. */
+    private record Rows(SessionRecord session, RefreshTokenRecord refresh) {
     }
 
-    private final Jdbc jdbc;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private final List<Thread> writers = new ArrayList<>();
-    private volatile boolean closed;
+    private final GroupCommit<Rows, Void> writes;
 
     public TokenIssueStore(Jdbc jdbc) {
-        this.jdbc = jdbc;
-        for (int i = 0; i < WRITERS; i++) {
-            Thread t = new Thread(this::writeLoop, "authbox-token-writer-" + i);
-            t.setDaemon(true);
-            t.start();
-            writers.add(t);
-        }
+        writes = new GroupCommit<>("token-writer", jdbc, 2, TokenIssueStore::insertAll);
     }
 
     /**
-     * Records the rows and returns once they are committed. Concurrent calls are committed together
-     * (group commit): a writer takes everything queued while the previous commit was running and
-     * writes it in one transaction, so under load many responses share one round trip and one
-     * flush, and nothing is acknowledged before it is durable.
+     * Records the rows and returns once they are committed, together with those of concurrent
+     * calls (group commit: under load many responses share one round trip and one flush).
      */
     public void record(SessionRecord session, RefreshTokenRecord refresh) {
-        if (closed) {
-            throw new StoreUnavailableException("this node is shutting down", null);
-        }
-        Pending p = new Pending(session, refresh, new CompletableFuture<>());
-        queue.add(p);
-        try {
-            p.committed().join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new StoreException("token write failed", e.getCause());
-        }
+        writes.write(new Rows(session, refresh));
     }
 
-    private void writeLoop() {
-        List<Pending> batch = new ArrayList<>();
-        while (!closed || !queue.isEmpty()) {
-            try {
-                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                write(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } finally {
-                batch.clear();
-            }
-        }
-    }
-
-    private void write(List<Pending> batch) {
-        try {
-            jdbc.inTransaction(c -> {
-                insertAll(c, batch);
-                return null;
-            });
-            batch.forEach(p -> p.committed().complete(null));
-        } catch (RuntimeException e) {
-            if (batch.size() == 1 || e instanceof StoreUnavailableException) {
-                batch.forEach(p -> p.committed().completeExceptionally(e));
-            } else {
-                // One bad row must not fail its neighbours: retry them one by one.
-                batch.forEach(p -> write(List.of(p)));
-            }
-        }
-    }
-
-    private static void insertAll(Connection c, List<Pending> batch) throws SQLException {
+    private static List<Void> insertAll(Connection c, List<Rows> batch) throws SQLException {
         try (PreparedStatement sessions = c.prepareStatement(INSERT_SESSION)) {
-            for (Pending p : batch) {
-                Jdbc.bind(sessions, sessionArgs(p.session()));
+            for (Rows r : batch) {
+                Jdbc.bind(sessions, sessionArgs(r.session()));
                 sessions.addBatch();
             }
             sessions.executeBatch();
         }
-        if (batch.stream().anyMatch(p -> p.refresh() != null)) {
+        if (batch.stream().anyMatch(r -> r.refresh() != null)) {
             try (PreparedStatement refresh = c.prepareStatement(INSERT_REFRESH)) {
-                for (Pending p : batch) {
-                    if (p.refresh() != null) {
-                        Jdbc.bind(refresh, refreshArgs(p.refresh()));
+                for (Rows r : batch) {
+                    if (r.refresh() != null) {
+                        Jdbc.bind(refresh, refreshArgs(r.refresh()));
                         refresh.addBatch();
                     }
                 }
                 refresh.executeBatch();
             }
         }
+        return Collections.nCopies(batch.size(), null);
     }
 
     /** Inserts the session and, when not null, the refresh token, on the caller's connection. */
@@ -131,15 +68,7 @@ public final class TokenIssueStore implements AutoCloseable {
     /** Finishes what is queued, then stops the writers. */
     @Override
     public void close() {
-        closed = true;
-        for (Thread t : writers) {
-            try {
-                t.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        writes.close();
     }
 
     private static Object[] sessionArgs(SessionRecord s) {

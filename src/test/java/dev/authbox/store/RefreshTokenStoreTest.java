@@ -1,14 +1,23 @@
 package dev.authbox.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.authbox.config.Setting;
 import dev.authbox.config.Settings;
 import dev.authbox.store.RefreshTokenStore.NextRows;
 import dev.authbox.support.TestDatabase;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +55,7 @@ class RefreshTokenStoreTest {
 
     @AfterEach
     void close() {
+        store.close();
         database.close();
     }
 
@@ -94,6 +104,49 @@ class RefreshTokenStoreTest {
         assertThat(purgeAfter("t1")).as("used, then revoked").isEqualTo(NOW + 10);
         assertThat(purgeAfter("rt-2")).as("expired before the revocation").isEqualTo(NOW + 50);
         assertThat(purgeAfter("rt-3")).isEqualTo(NOW + 100);
+    }
+
+    /**
+     * Concurrent rotations (committed together on H2) each get their own token and successor, and one
+     * that fails (its successor's hash is taken) fails alone and changes nothing.
+     */
+    @Test
+    void concurrentRotationsGetTheirOwnResultsAndAFailureStaysItsOwn() throws Exception {
+        int n = 16;
+        int failing = 5;
+        for (int i = 0; i < n; i++) {
+            token("c" + i, "ann", null);
+        }
+        token("taken", "ann", null);
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Optional<RefreshTokenStore.Used>>> results = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String hash = "c" + i;
+                NextRows rows = i == failing ? new NextRows("sid-x", null, NOW, NOW + 300, "taken", NOW + 900) : next(hash);
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return store.rotateAtOnce(hash, "app", Set.of("password"), rows);
+                }));
+            }
+            go.countDown();
+            for (int i = 0; i < n; i++) {
+                Future<Optional<RefreshTokenStore.Used>> result = results.get(i);
+                if (i == failing) {
+                    assertThatThrownBy(() -> result.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                            .hasCauseInstanceOf(StoreException.class);
+                    continue;
+                }
+                assertThat(result.get(30, TimeUnit.SECONDS).orElseThrow().token().tokenHash()).isEqualTo("c" + i);
+                assertThat(store.find("rt-c" + i).orElseThrow().familyId()).isEqualTo("fam");
+                assertThat(sessions.find("sid-c" + i)).isPresent();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.find("c" + failing).orElseThrow().usedAt()).as("the failed rotation left its token unused").isNull();
+        assertThat(sessions.find("sid-x")).isEmpty();
     }
 
     @Test

@@ -1,0 +1,119 @@
+package dev.authbox.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Commits the writes of concurrent requests together (group commit): a writer thread takes
+ * everything queued while the previous commit ran, writes it in one transaction, and each request
+ * gets its result once that transaction has committed. Under load many requests share one commit,
+ * which is one write of the file on H2 and one WAL flush on PostgreSQL; nothing is acknowledged
+ * before it is durable.
+ *
+ * @param <T> what one request asks to write
+ * @param <R> what it gets back
+ */
+final class GroupCommit<T, R> implements AutoCloseable {
+    private static final int MAX_BATCH = 512;
+
+    /** Writes a batch on the transaction's connection; one result per item, in order. */
+    @FunctionalInterface
+    interface Batch<T, R> {
+        List<R> write(Connection c, List<T> items) throws SQLException;
+    }
+
+    private record Pending<T, R>(T item, CompletableFuture<R> done) {
+    }
+
+    private final Jdbc jdbc;
+    private final Batch<T, R> batch;
+    private final BlockingQueue<Pending<T, R>> queue = new LinkedBlockingQueue<>();
+    private final List<Thread> writers = new ArrayList<>();
+    private volatile boolean closed;
+
+    /**
+     * @param writers more than one lets a batch run its statements while the previous one commits
+     */
+    GroupCommit(String name, Jdbc jdbc, int writers, Batch<T, R> batch) {
+        this.jdbc = jdbc;
+        this.batch = batch;
+        for (int i = 0; i < writers; i++) {
+            Thread t = new Thread(this::writeLoop, "authbox-" + name + "-" + i);
+            t.setDaemon(true);
+            t.start();
+            this.writers.add(t);
+        }
+    }
+
+    /** Writes the item in the next batch and returns its result once that batch has committed. */
+    R write(T item) {
+        if (closed) {
+            throw new StoreUnavailableException("this node is shutting down", null);
+        }
+        Pending<T, R> p = new Pending<>(item, new CompletableFuture<>());
+        queue.add(p);
+        try {
+            return p.done().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new StoreException("group commit failed", e.getCause());
+        }
+    }
+
+    private void writeLoop() {
+        List<Pending<T, R>> pending = new ArrayList<>();
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Pending<T, R> first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                pending.add(first);
+                queue.drainTo(pending, MAX_BATCH - 1);
+                commit(pending);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                pending.clear();
+            }
+        }
+    }
+
+    private void commit(List<Pending<T, R>> pending) {
+        List<T> items = pending.stream().map(Pending::item).toList();
+        try {
+            List<R> results = jdbc.inTransaction(c -> batch.write(c, items));
+            for (int i = 0; i < pending.size(); i++) {
+                pending.get(i).done().complete(results.get(i));
+            }
+        } catch (RuntimeException e) {
+            if (pending.size() == 1 || e instanceof StoreUnavailableException) {
+                pending.forEach(p -> p.done().completeExceptionally(e));
+            } else {
+                // One bad item must not fail its neighbours: each goes again on its own.
+                pending.forEach(p -> commit(List.of(p)));
+            }
+        }
+    }
+
+    /** Finishes what is queued, then stops the writers. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread t : writers) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
