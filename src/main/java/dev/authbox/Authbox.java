@@ -79,15 +79,18 @@ public final class Authbox implements AutoCloseable {
     private final ScheduledExecutorService purge;
     private final TokenIssueStore tokenWrites;
     private final RefreshTokenStore refreshTokens;
+    private final AuthCodeStore codes;
 
     private Authbox(Database database, HttpServer http, ScheduledExecutorService background,
-                    ScheduledExecutorService purge, TokenIssueStore tokenWrites, RefreshTokenStore refreshTokens) {
+                    ScheduledExecutorService purge, TokenIssueStore tokenWrites, RefreshTokenStore refreshTokens,
+                    AuthCodeStore codes) {
         this.database = database;
         this.http = http;
         this.background = background;
         this.purge = purge;
         this.tokenWrites = tokenWrites;
         this.refreshTokens = refreshTokens;
+        this.codes = codes;
     }
 
     public static Authbox start(Settings settings, PrintStream console) {
@@ -180,7 +183,7 @@ public final class Authbox implements AutoCloseable {
         ExpiredRowPurge purge = new ExpiredRowPurge(sessionStore, refreshTokens, codes, ssoSessionStore, loginFailures,
                 settings.expiredRetentionSeconds(), settings.loginWindowSeconds(), metrics);
         return new Authbox(database, http, background(keys, hasher, metrics), purgeEveryMinute(purge), tokenWrites,
-                refreshTokens);
+                refreshTokens, codes);
     }
 
     /** The result of start-up work done on another thread, failing with its own exception. */
@@ -281,6 +284,7 @@ public final class Authbox implements AutoCloseable {
         http.close();
         tokenWrites.close();
         refreshTokens.close();
+        codes.close();
         database.close();
     }
 }

@@ -1,7 +1,9 @@
 package dev.authbox.store;
 
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,7 +12,7 @@ import java.util.Optional;
  * of several concurrent redemptions wins, on any number of nodes; a replay revokes what the code
  * issued.
  */
-public final class AuthCodeStore {
+public final class AuthCodeStore implements AutoCloseable {
     private static final String COLUMNS = "code_hash, family_id, client_id, user_id, sso_id, redirect_uri, redirect_given,"
             + " scope, nonce, code_challenge, auth_time, created_at, expires_at, used_at";
 
@@ -32,16 +34,34 @@ public final class AuthCodeStore {
         RefreshTokenStore.Issue exchange(AuthCodeRecord code);
     }
 
+    private static final String INSERT = "INSERT INTO auth_code (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            + " ?, ?, ?)";
+
     private final Jdbc jdbc;
+    /** Codes of concurrent authorizations are committed together: on H2 each commit writes the file. */
+    private final GroupCommit<AuthCodeRecord, Void> inserts;
 
     public AuthCodeStore(Jdbc jdbc) {
         this.jdbc = jdbc;
+        this.inserts = new GroupCommit<>("code-writer", jdbc, 2, AuthCodeStore::insertAll);
     }
 
-    public void insert(AuthCodeRecord c) {
-        jdbc.update("INSERT INTO auth_code (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                c.codeHash(), c.familyId(), c.clientId(), c.userId(), c.ssoId(), c.redirectUri(), c.redirectGiven(),
-                c.scope(), c.nonce(), c.codeChallenge(), c.authTime(), c.createdAt(), c.expiresAt(), c.usedAt());
+    /** Stores the code; returns once it is committed. */
+    public void insert(AuthCodeRecord code) {
+        inserts.write(code);
+    }
+
+    private static List<Void> insertAll(Connection c, List<AuthCodeRecord> codes) throws SQLException {
+        Jdbc.batch(c, INSERT, codes.stream().map(code -> new Object[] {code.codeHash(), code.familyId(), code.clientId(),
+            code.userId(), code.ssoId(), code.redirectUri(), code.redirectGiven(), code.scope(), code.nonce(),
+            code.codeChallenge(), code.authTime(), code.createdAt(), code.expiresAt(), code.usedAt()}).toList());
+        return Collections.nCopies(codes.size(), null);
+    }
+
+    /** Finishes the inserts queued for a group commit, then stops its writers. */
+    @Override
+    public void close() {
+        inserts.close();
     }
 
     public Redemption redeem(String codeHash, long now, Exchange exchange) {

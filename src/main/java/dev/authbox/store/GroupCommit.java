@@ -32,30 +32,33 @@ final class GroupCommit<T, R> implements AutoCloseable {
     private record Pending<T, R>(T item, CompletableFuture<R> done) {
     }
 
+    private final String name;
     private final Jdbc jdbc;
+    private final int writerCount;
     private final Batch<T, R> batch;
     private final BlockingQueue<Pending<T, R>> queue = new LinkedBlockingQueue<>();
     private final List<Thread> writers = new ArrayList<>();
+    private volatile boolean started;
     private volatile boolean closed;
 
     /**
-     * @param writers more than one lets a batch run its statements while the previous one commits
+     * @param writers more than one lets a batch run its statements while the previous one commits;
+     *                they start on the first write
      */
     GroupCommit(String name, Jdbc jdbc, int writers, Batch<T, R> batch) {
+        this.name = name;
         this.jdbc = jdbc;
+        this.writerCount = writers;
         this.batch = batch;
-        for (int i = 0; i < writers; i++) {
-            Thread t = new Thread(this::writeLoop, "authbox-" + name + "-" + i);
-            t.setDaemon(true);
-            t.start();
-            this.writers.add(t);
-        }
     }
 
     /** Writes the item in the next batch and returns its result once that batch has committed. */
     R write(T item) {
         if (closed) {
             throw new StoreUnavailableException("this node is shutting down", null);
+        }
+        if (!started) {
+            start();
         }
         Pending<T, R> p = new Pending<>(item, new CompletableFuture<>());
         queue.add(p);
@@ -64,6 +67,19 @@ final class GroupCommit<T, R> implements AutoCloseable {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new StoreException("group commit failed", e.getCause());
         }
+    }
+
+    private synchronized void start() {
+        if (started) {
+            return;
+        }
+        for (int i = 0; i < writerCount; i++) {
+            Thread t = new Thread(this::writeLoop, "authbox-" + name + "-" + i);
+            t.setDaemon(true);
+            t.start();
+            writers.add(t);
+        }
+        started = true;
     }
 
     private void writeLoop() {
@@ -105,7 +121,7 @@ final class GroupCommit<T, R> implements AutoCloseable {
 
     /** Finishes what is queued, then stops the writers. */
     @Override
-    public void close() {
+    public synchronized void close() {
         closed = true;
         for (Thread t : writers) {
             try {

@@ -149,6 +149,17 @@ public final class Jdbc {
         }
     }
 
+    /** Runs one statement for each row of arguments as one JDBC batch (one multi-row INSERT on PostgreSQL). */
+    static void batch(Connection c, String sql, List<Object[]> rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Object[] args : rows) {
+                bind(ps, args);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     /**
      * Deletes up to {@code limit} rows of {@code table} that match {@code condition}, first in
      * {@code order} (an indexed column that the condition bounds, so that the database reads only the

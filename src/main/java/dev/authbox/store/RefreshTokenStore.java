@@ -89,7 +89,12 @@ public final class RefreshTokenStore implements AutoCloseable {
 
     private final Jdbc jdbc;
     private volatile boolean writableCtes;
-    private volatile GroupCommit<RotationArgs, Optional<Used>> rotations;
+    /**
+     * Where a rotation takes several statements (H2), concurrent ones are committed together: each
+     * H2 commit writes the database file, so a commit per refresh would hold refreshes to the pace of
+     * those writes. PostgreSQL rotates in one statement of its own and never starts these writers.
+     */
+    private final GroupCommit<RotationArgs, Optional<Used>> rotations;
 
     /**
      * @param writableCtes the database runs data-modifying WITH clauses (PostgreSQL), so a rotation
@@ -99,6 +104,7 @@ public final class RefreshTokenStore implements AutoCloseable {
     public RefreshTokenStore(Jdbc jdbc, boolean writableCtes) {
         this.jdbc = jdbc;
         this.writableCtes = writableCtes;
+        this.rotations = new GroupCommit<>("refresh-writer", jdbc, 2, RefreshTokenStore::rotateAll);
     }
 
     public Optional<RefreshTokenRecord> find(String tokenHash) {
@@ -170,30 +176,12 @@ public final class RefreshTokenStore implements AutoCloseable {
                 writableCtes = false;
             }
         }
-        return rotations().write(new RotationArgs(live, update.toArray(), sessionArgs, refreshArgs, tokenHash));
+        return rotations.write(new RotationArgs(live, update.toArray(), sessionArgs, refreshArgs, tokenHash));
     }
 
     /** The statements' arguments of one rotation on a database without data-modifying WITH clauses. */
     private record RotationArgs(String live, Object[] update, Object[] sessionArgs, Object[] refreshArgs,
                                 String tokenHash) {
-    }
-
-    /**
-     * Where a rotation takes several statements (H2), concurrent ones are committed together: each
-     * H2 commit writes the database file, so a commit per refresh would hold refreshes to the pace of
-     * those writes. Made on first need: PostgreSQL rotates in one statement of its own.
-     */
-    private GroupCommit<RotationArgs, Optional<Used>> rotations() {
-        GroupCommit<RotationArgs, Optional<Used>> g = rotations;
-        if (g == null) {
-            synchronized (this) {
-                if (rotations == null) {
-                    rotations = new GroupCommit<>("refresh-writer", jdbc, 2, RefreshTokenStore::rotateAll);
-                }
-                g = rotations;
-            }
-        }
-        return g;
     }
 
     private static List<Optional<Used>> rotateAll(Connection c, List<RotationArgs> batch) throws SQLException {
@@ -249,10 +237,8 @@ public final class RefreshTokenStore implements AutoCloseable {
 
     /** Finishes the rotations queued for a group commit, then stops its writers. */
     @Override
-    public synchronized void close() {
-        if (rotations != null) {
-            rotations.close();
-        }
+    public void close() {
+        rotations.close();
     }
 
     static <T> Optional<T> first(List<T> rows) {

@@ -1,7 +1,6 @@
 package dev.authbox.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.List;
@@ -36,23 +35,10 @@ public final class TokenIssueStore implements AutoCloseable {
     }
 
     private static List<Void> insertAll(Connection c, List<Rows> batch) throws SQLException {
-        try (PreparedStatement sessions = c.prepareStatement(INSERT_SESSION)) {
-            for (Rows r : batch) {
-                Jdbc.bind(sessions, sessionArgs(r.session()));
-                sessions.addBatch();
-            }
-            sessions.executeBatch();
-        }
-        if (batch.stream().anyMatch(r -> r.refresh() != null)) {
-            try (PreparedStatement refresh = c.prepareStatement(INSERT_REFRESH)) {
-                for (Rows r : batch) {
-                    if (r.refresh() != null) {
-                        Jdbc.bind(refresh, refreshArgs(r.refresh()));
-                        refresh.addBatch();
-                    }
-                }
-                refresh.executeBatch();
-            }
+        Jdbc.batch(c, INSERT_SESSION, batch.stream().map(r -> sessionArgs(r.session())).toList());
+        List<Object[]> refresh = batch.stream().filter(r -> r.refresh() != null).map(r -> refreshArgs(r.refresh())).toList();
+        if (!refresh.isEmpty()) {
+            Jdbc.batch(c, INSERT_REFRESH, refresh);
         }
         return Collections.nCopies(batch.size(), null);
     }
