@@ -93,7 +93,7 @@ if wait_healthy "$PORT_A" 90; then
     pass "node A restarted after kill -9"
     introspect_expect "$PORT_A" "through-A-after-restart" "$WORK/expected"
     check "both nodes publish the same JWKS" [ "$(curl -s "http://127.0.0.1:$PORT_A/.well-known/jwks.json")" = "$(curl -s "http://127.0.0.1:$PORT_B/.well-known/jwks.json")" ]
-    code=$(curl -s -o /dev/null -w '%{http_code}' -m 5 -u "cc-jwt:$CLIENT_SECRET" -d grant_type=client_credentials "http://127.0.0.1:$PORT_A/auth/token")
+    code=$(token_request "$PORT_A" cc-jwt "$WORK/again" -d grant_type=client_credentials)
     check "node A issues tokens again ($code)" [ "$code" = 200 ]
 else
     fail "node A restarted after kill -9"

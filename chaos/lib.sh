@@ -110,8 +110,7 @@ token_request() {
 # one check per line, that introspection through PORT answers that "active".
 introspect_expect() {
     local port=$1 label=$2 file=$3
-    export PORT=$port ADMIN_SECRET
-    xargs -P 8 -L 1 bash -c '
+    PORT=$port ADMIN_SECRET=$ADMIN_SECRET xargs -r -P 8 -L 1 bash -c '
         hint=access_token; [ "$0" = refresh ] && hint=refresh_token
         active=$(curl -s -m 10 -u "admin:$ADMIN_SECRET" --data-urlencode "token=$2" -d "token_type_hint=$hint" \
             "http://127.0.0.1:$PORT/auth/introspect" | jq -r .active 2>/dev/null)

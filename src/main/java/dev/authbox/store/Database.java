@@ -20,11 +20,13 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Jdbc jdbc;
     private final boolean postgres;
+    private final H2Housekeeping housekeeping;
 
     private Database(HikariDataSource dataSource, boolean postgres) {
         this.dataSource = dataSource;
         this.jdbc = new Jdbc(dataSource);
         this.postgres = postgres;
+        this.housekeeping = postgres ? null : H2Housekeeping.startIfNeeded(dataSource);
     }
 
     public static Database open(Settings settings) {
@@ -73,16 +75,19 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * The URL the pool opens. An H2 database on disk writes each commit into its file before the
-     * commit returns (WRITE_DELAY=0): by default H2 keeps committed changes in memory for up to half
-     * a second, so a killed process would lose tokens, rotations and resources it had already
-     * answered for. The file write lands in the operating system's cache, which outlives the process
-     * (not a power loss: that needs PostgreSQL). A URL that sets WRITE_DELAY itself keeps its own.
+     * The URL the pool opens. An H2 database in a file of this process writes each commit into the
+     * file before the commit returns (WRITE_DELAY=0): by default H2 keeps committed changes in
+     * memory for up to half a second, so a killed process would lose tokens, rotations and
+     * resources it had already answered for. The write lands in the operating system's cache, which
+     * outlives the process (not a power loss: that needs PostgreSQL). That setting also stops H2's
+     * background thread, whose compaction {@link H2Housekeeping} takes over. A URL that sets
+     * WRITE_DELAY itself keeps its own.
      */
     static String jdbcUrl(String url) {
-        boolean h2OnDisk = url.startsWith("jdbc:h2:") && !url.contains(":mem:");
-        if (!h2OnDisk || url.toUpperCase(Locale.ROOT).contains(";WRITE_DELAY=")) {
-            return url;
+        boolean embeddedFile = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
+                && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:");
+        if (!embeddedFile || url.toUpperCase(Locale.ROOT).contains(";WRITE_DELAY=")) {
+            return url; // in memory, another process's database, or the operator's own choice
         }
         return (url.endsWith(";") ? url : url + ";") + "WRITE_DELAY=0";
     }
@@ -128,6 +133,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (housekeeping != null) {
+            housekeeping.close();
+        }
         dataSource.close();
     }
 

@@ -54,14 +54,16 @@ final class GroupCommit<T, R> implements AutoCloseable {
 
     /** Writes the item in the next batch and returns its result once that batch has committed. */
     R write(T item) {
-        if (closed) {
-            throw new StoreUnavailableException("this node is shutting down", null);
-        }
         if (!started) {
             start();
         }
         Pending<T, R> p = new Pending<>(item, new CompletableFuture<>());
         queue.add(p);
+        // Closed meanwhile: the writers may have left before this item arrived. Taking it back
+        // succeeds only if no writer has it; one that has it completes it.
+        if (closed && queue.remove(p)) {
+            throw shuttingDown();
+        }
         try {
             return p.done().join();
         } catch (CompletionException e) {
@@ -70,6 +72,9 @@ final class GroupCommit<T, R> implements AutoCloseable {
     }
 
     private synchronized void start() {
+        if (closed) {
+            throw shuttingDown();
+        }
         if (started) {
             return;
         }
@@ -80,6 +85,10 @@ final class GroupCommit<T, R> implements AutoCloseable {
             writers.add(t);
         }
         started = true;
+    }
+
+    private static StoreUnavailableException shuttingDown() {
+        return new StoreUnavailableException("this node is shutting down", null);
     }
 
     private void writeLoop() {
@@ -95,6 +104,7 @@ final class GroupCommit<T, R> implements AutoCloseable {
                 commit(pending);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                failQueued();
                 return;
             } finally {
                 pending.clear();
@@ -102,13 +112,24 @@ final class GroupCommit<T, R> implements AutoCloseable {
         }
     }
 
+    /** A writer told to stop leaves nobody waiting: what is still queued fails. */
+    private void failQueued() {
+        for (Pending<T, R> p; (p = queue.poll()) != null; ) {
+            p.done().completeExceptionally(shuttingDown());
+        }
+    }
+
     private void commit(List<Pending<T, R>> pending) {
         List<T> items = pending.stream().map(Pending::item).toList();
+        List<R> results;
         try {
-            List<R> results = jdbc.inTransaction(c -> batch.write(c, items));
-            for (int i = 0; i < pending.size(); i++) {
-                pending.get(i).done().complete(results.get(i));
-            }
+            results = jdbc.inTransaction(c -> {
+                List<R> written = batch.write(c, items);
+                if (written.size() != items.size()) {
+                    throw new IllegalStateException(written.size() + " results for " + items.size() + " items");
+                }
+                return written;
+            });
         } catch (RuntimeException e) {
             if (pending.size() == 1 || e instanceof StoreUnavailableException) {
                 pending.forEach(p -> p.done().completeExceptionally(e));
@@ -116,10 +137,18 @@ final class GroupCommit<T, R> implements AutoCloseable {
                 // One bad item must not fail its neighbours: each goes again on its own.
                 pending.forEach(p -> commit(List.of(p)));
             }
+            return;
+        } catch (Error e) {
+            // The requests must not wait forever on a writer that died (out of memory, say).
+            pending.forEach(p -> p.done().completeExceptionally(e));
+            throw e;
+        }
+        for (int i = 0; i < pending.size(); i++) {
+            pending.get(i).done().complete(results.get(i));
         }
     }
 
-    /** Finishes what is queued, then stops the writers. */
+    /** Finishes what is queued, then stops the writers; later writes are refused. */
     @Override
     public synchronized void close() {
         closed = true;

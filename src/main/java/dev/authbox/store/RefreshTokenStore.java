@@ -92,7 +92,8 @@ public final class RefreshTokenStore implements AutoCloseable {
     /**
      * Where a rotation takes several statements (H2), concurrent ones are committed together: each
      * H2 commit writes the database file, so a commit per refresh would hold refreshes to the pace of
-     * those writes. PostgreSQL rotates in one statement of its own and never starts these writers.
+     * those writes. PostgreSQL rotates in one statement of its own and starts these writers only if
+     * it refuses data-modifying WITH clauses.
      */
     private final GroupCommit<RotationArgs, Optional<Used>> rotations;
 

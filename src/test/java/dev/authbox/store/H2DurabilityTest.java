@@ -8,6 +8,7 @@ import dev.authbox.security.RandomTokens;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ class H2DurabilityTest {
         String url = "jdbc:h2:file:" + dir.resolve("authbox");
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Recorder.class.getName(), url)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(dir.resolve("child.err").toFile())
                 .start();
         List<String> recorded = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
@@ -47,7 +48,8 @@ class H2DurabilityTest {
             child.destroyForcibly(); // SIGKILL: no shutdown hook, no close of the database
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(recorded).hasSize(ROWS);
+        assertThat(recorded).as("ids the child printed; its standard error: %s",
+                Files.readString(dir.resolve("child.err"))).hasSize(ROWS);
 
         try (Database db = Database.open(settings(url))) {
             SessionStore sessions = new SessionStore(db.jdbc());
@@ -55,12 +57,34 @@ class H2DurabilityTest {
         }
     }
 
+    /** WRITE_DELAY=0 stops H2's background thread; the node's own compaction must run in its place, and only then. */
     @Test
-    void onlyH2OnDiskIsToldToWriteEachCommit() {
+    void aFileWrittenAtEveryCommitIsCompactedByTheNode() {
+        long before = housekeepingThreads(); // other tests' databases, if any are open
+        try (Database file = Database.open(settings("jdbc:h2:file:" + dir.resolve("compacted")))) {
+            assertThat(housekeepingThreads()).isEqualTo(before + 1);
+        }
+        assertThat(housekeepingThreads()).as("stopped with the database").isEqualTo(before);
+        try (Database own = Database.open(settings("jdbc:h2:file:" + dir.resolve("own") + ";WRITE_DELAY=500"));
+             Database memory = Database.open(settings("jdbc:h2:mem:housekeeping"))) {
+            assertThat(housekeepingThreads()).as("H2's own thread compacts a delayed file; memory needs none")
+                    .isEqualTo(before);
+        }
+    }
+
+    private static long housekeepingThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("authbox-h2-housekeeping") && t.isAlive()).count();
+    }
+
+    @Test
+    void onlyH2InAFileOfThisProcessIsToldToWriteEachCommit() {
         assertThat(Database.jdbcUrl("jdbc:h2:file:./data/authbox")).isEqualTo("jdbc:h2:file:./data/authbox;WRITE_DELAY=0");
         assertThat(Database.jdbcUrl("jdbc:h2:./x;MODE=PostgreSQL;")).isEqualTo("jdbc:h2:./x;MODE=PostgreSQL;WRITE_DELAY=0");
         assertThat(Database.jdbcUrl("jdbc:h2:file:./x;write_delay=100")).isEqualTo("jdbc:h2:file:./x;write_delay=100");
         assertThat(Database.jdbcUrl("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1")).isEqualTo("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1");
+        assertThat(Database.jdbcUrl("jdbc:h2:tcp://db.example/./authbox")).isEqualTo("jdbc:h2:tcp://db.example/./authbox");
+        assertThat(Database.jdbcUrl("jdbc:h2:tcp://localhost/mem:x")).isEqualTo("jdbc:h2:tcp://localhost/mem:x");
         assertThat(Database.jdbcUrl("jdbc:postgresql://127.0.0.1/test")).isEqualTo("jdbc:postgresql://127.0.0.1/test");
     }
 
