@@ -61,18 +61,7 @@ worker() {
     done
 }
 
-START=$(now_ms)
-END=$((START + LOAD_SECONDS * 1000))
-log "load: $WORKERS workers for $LOAD_SECONDS s, kill -9 of the node after $KILL_AFTER s"
-WORKER_PIDS=()
-for w in $(seq 1 "$WORKERS"); do worker "$w" "$END" & WORKER_PIDS+=($!); done
-sleep "$KILL_AFTER"
-PID=${NODE_PID[N]}
-kill -KILL "$PID"
-log "killed the node (pid $PID) at $(( $(now_ms) - START )) ms"
-wait "$PID" 2>/dev/null
-NODE_PID[N]=
-for p in "${WORKER_PIDS[@]}"; do wait "$p"; done
+load_then_kill N
 
 cat "$WORK"/expected.* >"$WORK/expected" 2>/dev/null || : >"$WORK/expected"
 ACCESS=$(grep -c '^access ' "$WORK/expected")

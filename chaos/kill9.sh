@@ -48,18 +48,7 @@ worker() {
     done
 }
 
-START=$(now_ms)
-END=$((START + LOAD_SECONDS * 1000))
-log "load: $WORKERS workers for $LOAD_SECONDS s, kill -9 of node A after $KILL_AFTER s"
-WORKER_PIDS=()
-for w in $(seq 1 "$WORKERS"); do worker "$w" "$END" & WORKER_PIDS+=($!); done
-sleep "$KILL_AFTER"
-A_PID=${NODE_PID[A]}
-kill -KILL "$A_PID"
-log "killed node A (pid $A_PID) at $(( $(now_ms) - START )) ms"
-wait "$A_PID" 2>/dev/null
-NODE_PID[A]=
-for p in "${WORKER_PIDS[@]}"; do wait "$p"; done
+load_then_kill A
 
 cat "$WORK"/tokens.* >"$WORK/tokens" 2>/dev/null || : >"$WORK/tokens"
 cat "$WORK"/errors.* >"$WORK/errors" 2>/dev/null || : >"$WORK/errors"

@@ -106,6 +106,23 @@ token_request() {
     echo "$code"
 }
 
+# load_then_kill NAME: runs the calling script's `worker ID END_MS` in WORKERS loops for LOAD_SECONDS,
+# kills node NAME with SIGKILL after KILL_AFTER seconds, and returns once every worker is done.
+load_then_kill() {
+    local name=$1 start end pid w p pids=()
+    start=$(now_ms)
+    end=$((start + LOAD_SECONDS * 1000))
+    log "load: $WORKERS workers for $LOAD_SECONDS s, kill -9 of node $name after $KILL_AFTER s"
+    for w in $(seq 1 "$WORKERS"); do worker "$w" "$end" & pids+=($!); done
+    sleep "$KILL_AFTER"
+    pid=${NODE_PID[$name]}
+    kill -KILL "$pid"
+    log "killed node $name (pid $pid) at $(( $(now_ms) - start )) ms"
+    wait "$pid" 2>/dev/null
+    NODE_PID[$name]=
+    for p in "${pids[@]}"; do wait "$p"; done
+}
+
 # introspect_expect PORT LABEL FILE: each line of FILE is "<access|refresh> <true|false> <token>";
 # one check per line, that introspection through PORT answers that "active".
 introspect_expect() {
