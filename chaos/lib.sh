@@ -21,6 +21,11 @@ check() { # check "description" command...
 rand() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
+# Fresh secrets for each run: the admin client's, the key encryption's, and the test clients'.
+ADMIN_SECRET=$(rand)
+KEY_SECRET=$(rand)
+CLIENT_SECRET=$(rand)
+
 require() { # require [h2]: the tools, the jar, and PostgreSQL unless the script runs on H2
     local c tools=(curl jq "$JAVA")
     [ "${1:-}" = h2 ] || tools+=(psql)

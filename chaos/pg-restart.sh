@@ -19,9 +19,6 @@ DOWN_SECONDS=${DOWN_SECONDS:-8}
 FAST_LIMIT_MS=${FAST_LIMIT_MS:-5000}
 RECOVERY_LIMIT_MS=${RECOVERY_LIMIT_MS:-10000}
 PG_VERSION=${PG_VERSION:-$(ls /etc/postgresql | head -n 1)}
-ADMIN_SECRET=$(rand)
-KEY_SECRET=$(rand)
-CLIENT_SECRET=$(rand)
 
 pg() { pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" main "$@"; }
 ensure_pg_up() {

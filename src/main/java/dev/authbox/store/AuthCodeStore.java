@@ -3,7 +3,6 @@ package dev.authbox.store;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -43,7 +42,7 @@ public final class AuthCodeStore implements AutoCloseable {
 
     public AuthCodeStore(Jdbc jdbc) {
         this.jdbc = jdbc;
-        this.inserts = new GroupCommit<>("code-writer", jdbc, 2, AuthCodeStore::insertAll);
+        this.inserts = GroupCommit.ofRows("code-writer", jdbc, 2, AuthCodeStore::insertAll);
     }
 
     /** Stores the code; returns once it is committed. */
@@ -51,11 +50,10 @@ public final class AuthCodeStore implements AutoCloseable {
         inserts.write(code);
     }
 
-    private static List<Void> insertAll(Connection c, List<AuthCodeRecord> codes) throws SQLException {
+    private static void insertAll(Connection c, List<AuthCodeRecord> codes) throws SQLException {
         Jdbc.batch(c, INSERT, codes.stream().map(code -> new Object[] {code.codeHash(), code.familyId(), code.clientId(),
             code.userId(), code.ssoId(), code.redirectUri(), code.redirectGiven(), code.scope(), code.nonce(),
             code.codeChallenge(), code.authTime(), code.createdAt(), code.expiresAt(), code.usedAt()}).toList());
-        return Collections.nCopies(codes.size(), null);
     }
 
     /** Finishes the inserts queued for a group commit, then stops its writers. */

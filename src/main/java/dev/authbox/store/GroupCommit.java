@@ -3,6 +3,7 @@ package dev.authbox.store;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +28,20 @@ final class GroupCommit<T, R> implements AutoCloseable {
     @FunctionalInterface
     interface Batch<T, R> {
         List<R> write(Connection c, List<T> items) throws SQLException;
+    }
+
+    /** Writes a batch whose items get nothing back but the commit. */
+    @FunctionalInterface
+    interface Rows<T> {
+        void write(Connection c, List<T> items) throws SQLException;
+    }
+
+    /** A group commit of writes that return nothing (inserts). */
+    static <T> GroupCommit<T, Void> ofRows(String name, Jdbc jdbc, int writers, Rows<T> rows) {
+        return new GroupCommit<>(name, jdbc, writers, (c, items) -> {
+            rows.write(c, items);
+            return Collections.nCopies(items.size(), null);
+        });
     }
 
     private record Pending<T, R>(T item, CompletableFuture<R> done) {

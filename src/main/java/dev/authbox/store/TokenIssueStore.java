@@ -2,7 +2,6 @@ package dev.authbox.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -23,7 +22,7 @@ public final class TokenIssueStore implements AutoCloseable {
     private final GroupCommit<Rows, Void> writes;
 
     public TokenIssueStore(Jdbc jdbc) {
-        writes = new GroupCommit<>("token-writer", jdbc, 2, TokenIssueStore::insertAll);
+        writes = GroupCommit.ofRows("token-writer", jdbc, 2, TokenIssueStore::insertAll);
     }
 
     /**
@@ -34,13 +33,12 @@ public final class TokenIssueStore implements AutoCloseable {
         writes.write(new Rows(session, refresh));
     }
 
-    private static List<Void> insertAll(Connection c, List<Rows> batch) throws SQLException {
+    private static void insertAll(Connection c, List<Rows> batch) throws SQLException {
         Jdbc.batch(c, INSERT_SESSION, batch.stream().map(r -> sessionArgs(r.session())).toList());
         List<Object[]> refresh = batch.stream().filter(r -> r.refresh() != null).map(r -> refreshArgs(r.refresh())).toList();
         if (!refresh.isEmpty()) {
             Jdbc.batch(c, INSERT_REFRESH, refresh);
         }
-        return Collections.nCopies(batch.size(), null);
     }
 
     /** Inserts the session and, when not null, the refresh token, on the caller's connection. */
