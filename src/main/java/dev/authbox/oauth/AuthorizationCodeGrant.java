@@ -15,6 +15,7 @@ import dev.authbox.token.Sessions;
 import dev.authbox.token.TokenGenerator;
 import dev.authbox.token.TokenGrant;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -53,14 +54,28 @@ public final class AuthorizationCodeGrant implements GrantHandler {
         String code = request.required("code");
         String redirectUri = request.param("redirect_uri");
         String verifier = request.param("code_verifier");
+        String codeHash = RandomTokens.lookupKey(code);
         long now = Instant.now().getEpochSecond();
+        // The common case, a live code: checked and its tokens made before any write, then marked
+        // used and recorded in a commit shared with concurrent redemptions. A refused check leaves
+        // the code unused.
+        Optional<AuthCodeRecord> found = codes.find(codeHash).filter(c -> c.usedAt() == null && c.expiresAt() > now);
+        if (found.isPresent()) {
+            AuthCodeRecord live = found.get();
+            User user = check(live, client, redirectUri, verifier);
+            TokenGenerator.Prepared issued = prepare(live, client, settings);
+            if (codes.redeemAtOnce(codeHash, now, new RefreshTokenStore.Issue(issued.session(), issued.refresh()))) {
+                return respond(live, client, user, issued);
+            }
+        }
+        // Unknown, used, expired, or redeemed by a concurrent request since it was read: the
+        // transaction tells which, and a replay revokes what the code issued.
         TokenGenerator.Prepared[] issued = new TokenGenerator.Prepared[1];
         User[] user = new User[1];
-        Redemption redemption = codes.redeem(RandomTokens.lookupKey(code), now, live -> {
+        Redemption redemption = codes.redeem(codeHash, now, live -> {
             // Inside the redemption's transaction: throwing refuses and leaves the code unused.
             user[0] = check(live, client, redirectUri, verifier);
-            issued[0] = tokens.prepare(new TokenGrant(client.id(), live.userId(), GrantTypes.AUTHORIZATION_CODE, settings,
-                    Scopes.parse(live.scope()), null, live.familyId(), null, live.ssoId()));
+            issued[0] = prepare(live, client, settings);
             return new RefreshTokenStore.Issue(issued[0].session(), issued[0].refresh());
         });
         if (redemption instanceof Redemption.Replayed replayed) {
@@ -70,15 +85,23 @@ public final class AuthorizationCodeGrant implements GrantHandler {
         if (redemption instanceof Redemption.Refused refused) {
             throw OAuthException.invalidGrant(refused.reason());
         }
-        AuthCodeRecord live = ((Redemption.Redeemed) redemption).code();
+        return respond(((Redemption.Redeemed) redemption).code(), client, user[0], issued[0]);
+    }
+
+    private TokenGenerator.Prepared prepare(AuthCodeRecord live, Client client, GrantSettings settings) {
+        return tokens.prepare(new TokenGrant(client.id(), live.userId(), GrantTypes.AUTHORIZATION_CODE, settings,
+                Scopes.parse(live.scope()), null, live.familyId(), null, live.ssoId()));
+    }
+
+    private TokenResponse respond(AuthCodeRecord live, Client client, User user, TokenGenerator.Prepared issued) {
         Set<String> scopes = Scopes.parse(live.scope());
         String idToken = null;
         if (scopes.contains("openid")) {
-            var t = issued[0].tokens();
-            idToken = idTokens.issue(user[0], scopes, new IdTokens.Context(client.id(), t.issuedAt(), t.expiresAt(),
+            var t = issued.tokens();
+            idToken = idTokens.issue(user, scopes, new IdTokens.Context(client.id(), t.issuedAt(), t.expiresAt(),
                     live.authTime(), live.nonce(), TokenResponder.halfHash(t.accessToken()), null));
         }
-        return responder.response(issued[0].tokens(), user[0], idToken);
+        return responder.response(issued.tokens(), user, idToken);
     }
 
     private User check(AuthCodeRecord live, Client client, String redirectUri, String verifier) {

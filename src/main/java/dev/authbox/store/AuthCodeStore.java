@@ -3,13 +3,15 @@ package dev.authbox.store;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Authorization codes. Redemption marks the code used with one conditional UPDATE, so exactly one
  * of several concurrent redemptions wins, on any number of nodes; a replay revokes what the code
- * issued.
+ * issued. The common redemption ({@link #redeemAtOnce}) is committed together with concurrent
+ * ones; {@link #redeem} is the general transaction, which also tells why a code was refused.
  */
 public final class AuthCodeStore implements AutoCloseable {
     private static final String COLUMNS = "code_hash, family_id, client_id, user_id, sso_id, redirect_uri, redirect_given,"
@@ -36,13 +38,56 @@ public final class AuthCodeStore implements AutoCloseable {
     private static final String INSERT = "INSERT INTO auth_code (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
             + " ?, ?, ?)";
 
+    private static final String SELECT_BY_HASH = "SELECT " + COLUMNS + " FROM auth_code WHERE code_hash = ?";
+    private static final String MARK_USED = "UPDATE auth_code SET used_at = ? WHERE code_hash = ? AND used_at IS NULL"
+            + " AND expires_at > ?";
+
+    /** One redemption whose checks passed: the code and what it issues. */
+    private record Redeeming(String codeHash, long now, RefreshTokenStore.Issue issue) {
+    }
+
     private final Jdbc jdbc;
     /** Codes of concurrent authorizations are committed together: on H2 each commit writes the file. */
     private final GroupCommit<AuthCodeRecord, Void> inserts;
+    /** So are concurrent redemptions, with the tokens they issue. */
+    private final GroupCommit<Redeeming, Boolean> redemptions;
 
     public AuthCodeStore(Jdbc jdbc) {
         this.jdbc = jdbc;
         this.inserts = GroupCommit.ofRows("code-writer", jdbc, 2, AuthCodeStore::insertAll);
+        this.redemptions = new GroupCommit<>("redeem-writer", jdbc, 2, AuthCodeStore::redeemAll);
+    }
+
+    /** The code as stored, used or not. */
+    public Optional<AuthCodeRecord> find(String codeHash) {
+        return jdbc.queryOne(SELECT_BY_HASH, AuthCodeStore::map, codeHash);
+    }
+
+    /**
+     * Marks the code used and records what it issues, committed together with concurrent
+     * redemptions, if the code is still unused and unexpired at {@code now}; the caller checked the
+     * code (client, redirect URI, verifier) from {@link #find} before, on columns that never change.
+     * False when the code was no longer live: nothing changed, and {@link #redeem} tells why (and
+     * revokes what a replayed code issued).
+     */
+    public boolean redeemAtOnce(String codeHash, long now, RefreshTokenStore.Issue issue) {
+        return redemptions.write(new Redeeming(codeHash, now, issue));
+    }
+
+    private static List<Boolean> redeemAll(Connection c, List<Redeeming> batch) throws SQLException {
+        List<Boolean> won = new ArrayList<>(batch.size());
+        List<RefreshTokenStore.Issue> issued = new ArrayList<>(batch.size());
+        for (Redeeming r : batch) {
+            boolean w = Jdbc.update(c, MARK_USED, r.now(), r.codeHash(), r.now()) == 1;
+            won.add(w);
+            if (w) {
+                issued.add(r.issue());
+            }
+        }
+        if (!issued.isEmpty()) {
+            TokenIssueStore.insertAll(c, issued);
+        }
+        return won;
     }
 
     /** Stores the code; returns once it is committed. */
@@ -56,18 +101,18 @@ public final class AuthCodeStore implements AutoCloseable {
             code.codeChallenge(), code.authTime(), code.createdAt(), code.expiresAt(), code.usedAt()}).toList());
     }
 
-    /** Finishes the inserts queued for a group commit, then stops its writers. */
+    /** Finishes the inserts and redemptions queued for a group commit, then stops their writers. */
     @Override
     public void close() {
         inserts.close();
+        redemptions.close();
     }
 
     public Redemption redeem(String codeHash, long now, Exchange exchange) {
         return jdbc.inTransaction(c -> {
-            int won = Jdbc.update(c, "UPDATE auth_code SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?",
-                    now, codeHash, now);
+            int won = Jdbc.update(c, MARK_USED, now, codeHash, now);
             Optional<AuthCodeRecord> row = RefreshTokenStore.first(
-                    Jdbc.query(c, "SELECT " + COLUMNS + " FROM auth_code WHERE code_hash = ?", AuthCodeStore::map, codeHash));
+                    Jdbc.query(c, SELECT_BY_HASH, AuthCodeStore::map, codeHash));
             if (row.isEmpty()) {
                 return new Redemption.Refused("unknown authorization code");
             }

@@ -15,11 +15,7 @@ public final class TokenIssueStore implements AutoCloseable {
     private static final String INSERT_REFRESH = "INSERT INTO refresh_token (" + RefreshTokenStore.COLUMNS
             + ", purge_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-    /** One response's rows. */
-    private record Rows(SessionRecord session, RefreshTokenRecord refresh) {
-    }
-
-    private final GroupCommit<Rows, Void> writes;
+    private final GroupCommit<RefreshTokenStore.Issue, Void> writes;
 
     public TokenIssueStore(Jdbc jdbc) {
         writes = GroupCommit.ofRows("token-writer", jdbc, 2, TokenIssueStore::insertAll);
@@ -30,10 +26,11 @@ public final class TokenIssueStore implements AutoCloseable {
      * calls (group commit: under load many responses share one round trip and one flush).
      */
     public void record(SessionRecord session, RefreshTokenRecord refresh) {
-        writes.write(new Rows(session, refresh));
+        writes.write(new RefreshTokenStore.Issue(session, refresh));
     }
 
-    private static void insertAll(Connection c, List<Rows> batch) throws SQLException {
+    /** Inserts the rows of several responses on the caller's connection, a batch per table. */
+    static void insertAll(Connection c, List<RefreshTokenStore.Issue> batch) throws SQLException {
         Jdbc.batch(c, INSERT_SESSION, batch.stream().map(r -> sessionArgs(r.session())).toList());
         List<Object[]> refresh = batch.stream().filter(r -> r.refresh() != null).map(r -> refreshArgs(r.refresh())).toList();
         if (!refresh.isEmpty()) {
