@@ -286,10 +286,11 @@ public final class Authbox implements AutoCloseable {
     @Override
     public void close() {
         background.shutdownNow();
-        keyChecks.shutdownNow();
+        keyChecks.shutdown();
         purge.shutdownNow();
         try {
-            // A delete under way finishes before the database closes under it.
+            // A key reload or a delete under way finishes before the database closes under it.
+            keyChecks.awaitTermination(5, TimeUnit.SECONDS);
             purge.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

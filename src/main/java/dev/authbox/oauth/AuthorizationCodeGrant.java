@@ -9,7 +9,6 @@ import dev.authbox.resource.UserDirectory;
 import dev.authbox.security.RandomTokens;
 import dev.authbox.store.AuthCodeRecord;
 import dev.authbox.store.AuthCodeStore;
-import dev.authbox.store.AuthCodeStore.Redemption;
 import dev.authbox.store.RefreshTokenStore;
 import dev.authbox.token.Sessions;
 import dev.authbox.token.TokenGenerator;
@@ -56,45 +55,30 @@ public final class AuthorizationCodeGrant implements GrantHandler {
         String verifier = request.param("code_verifier");
         String codeHash = RandomTokens.lookupKey(code);
         long now = Instant.now().getEpochSecond();
-        // The common case, a live code: checked and its tokens made before any write, then marked
-        // used and recorded in a commit shared with concurrent redemptions. A refused check leaves
-        // the code unused.
+        // A live code is checked and its tokens made before any write, then marked used and recorded
+        // in a commit shared with concurrent redemptions. A refused check leaves the code unused.
         Optional<AuthCodeRecord> found = codes.find(codeHash).filter(c -> c.usedAt() == null && c.expiresAt() > now);
         if (found.isPresent()) {
             AuthCodeRecord live = found.get();
             User user = check(live, client, redirectUri, verifier);
-            TokenGenerator.Prepared issued = prepare(live, client, settings);
+            Set<String> scopes = Scopes.parse(live.scope());
+            TokenGenerator.Prepared issued = tokens.prepare(new TokenGrant(client.id(), live.userId(),
+                    GrantTypes.AUTHORIZATION_CODE, settings, scopes, null, live.familyId(), null, live.ssoId()));
             if (codes.redeemAtOnce(codeHash, now, new RefreshTokenStore.Issue(issued.session(), issued.refresh()))) {
-                return respond(live, client, user, issued);
+                return respond(live, scopes, client, user, issued);
             }
         }
-        // Unknown, used, expired, or redeemed by a concurrent request since it was read: the
-        // transaction tells which, and a replay revokes what the code issued.
-        TokenGenerator.Prepared[] issued = new TokenGenerator.Prepared[1];
-        User[] user = new User[1];
-        Redemption redemption = codes.redeem(codeHash, now, live -> {
-            // Inside the redemption's transaction: throwing refuses and leaves the code unused.
-            user[0] = check(live, client, redirectUri, verifier);
-            issued[0] = prepare(live, client, settings);
-            return new RefreshTokenStore.Issue(issued[0].session(), issued[0].refresh());
-        });
-        if (redemption instanceof Redemption.Replayed replayed) {
+        // Unknown, used, expired, or redeemed by a concurrent request since it was read.
+        AuthCodeStore.Refusal refusal = codes.refusal(codeHash, now);
+        if (refusal instanceof AuthCodeStore.Refusal.Replayed replayed) {
             sessions.forget(replayed.endedSessions());
             throw OAuthException.invalidGrant("authorization code already used: the tokens it issued are revoked");
         }
-        if (redemption instanceof Redemption.Refused refused) {
-            throw OAuthException.invalidGrant(refused.reason());
-        }
-        return respond(((Redemption.Redeemed) redemption).code(), client, user[0], issued[0]);
+        throw OAuthException.invalidGrant(((AuthCodeStore.Refusal.Refused) refusal).reason());
     }
 
-    private TokenGenerator.Prepared prepare(AuthCodeRecord live, Client client, GrantSettings settings) {
-        return tokens.prepare(new TokenGrant(client.id(), live.userId(), GrantTypes.AUTHORIZATION_CODE, settings,
-                Scopes.parse(live.scope()), null, live.familyId(), null, live.ssoId()));
-    }
-
-    private TokenResponse respond(AuthCodeRecord live, Client client, User user, TokenGenerator.Prepared issued) {
-        Set<String> scopes = Scopes.parse(live.scope());
+    private TokenResponse respond(AuthCodeRecord live, Set<String> scopes, Client client, User user,
+                                  TokenGenerator.Prepared issued) {
         String idToken = null;
         if (scopes.contains("openid")) {
             var t = issued.tokens();

@@ -4,35 +4,29 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Authorization codes. Redemption marks the code used with one conditional UPDATE, so exactly one
  * of several concurrent redemptions wins, on any number of nodes; a replay revokes what the code
- * issued. The common redemption ({@link #redeemAtOnce}) is committed together with concurrent
- * ones; {@link #redeem} is the general transaction, which also tells why a code was refused.
+ * issued. Redemptions are committed together with concurrent ones ({@link #redeemAtOnce}); one
+ * that finds its code no longer live learns why from {@link #refusal}.
  */
 public final class AuthCodeStore implements AutoCloseable {
     private static final String COLUMNS = "code_hash, family_id, client_id, user_id, sso_id, redirect_uri, redirect_given,"
             + " scope, nonce, code_challenge, auth_time, created_at, expires_at, used_at";
 
-    /** What became of a presented code. */
-    public sealed interface Redemption {
-        record Redeemed(AuthCodeRecord code) implements Redemption {
+    /** Why a presented code was not redeemed. */
+    public sealed interface Refusal {
+        /** Used before: what it issued is revoked now. */
+        record Replayed(List<SessionRecord> endedSessions) implements Refusal {
         }
 
-        record Replayed(List<SessionRecord> endedSessions) implements Redemption {
+        /** Unknown or expired: nothing changed. */
+        record Refused(String reason) implements Refusal {
         }
-
-        record Refused(String reason) implements Redemption {
-        }
-    }
-
-    /** Checks the live code and builds what it issues; throwing refuses and leaves the code unused. */
-    @FunctionalInterface
-    public interface Exchange {
-        RefreshTokenStore.Issue exchange(AuthCodeRecord code);
     }
 
     private static final String INSERT = "INSERT INTO auth_code (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
@@ -67,7 +61,7 @@ public final class AuthCodeStore implements AutoCloseable {
      * Marks the code used and records what it issues, committed together with concurrent
      * redemptions, if the code is still unused and unexpired at {@code now}; the caller checked the
      * code (client, redirect URI, verifier) from {@link #find} before, on columns that never change.
-     * False when the code was no longer live: nothing changed, and {@link #redeem} tells why (and
+     * False when the code was no longer live: nothing changed, and {@link #refusal} tells why (and
      * revokes what a replayed code issued).
      */
     public boolean redeemAtOnce(String codeHash, long now, RefreshTokenStore.Issue issue) {
@@ -75,19 +69,19 @@ public final class AuthCodeStore implements AutoCloseable {
     }
 
     private static List<Boolean> redeemAll(Connection c, List<Redeeming> batch) throws SQLException {
-        List<Boolean> won = new ArrayList<>(batch.size());
+        Boolean[] won = new Boolean[batch.size()];
         List<RefreshTokenStore.Issue> issued = new ArrayList<>(batch.size());
-        for (Redeeming r : batch) {
-            boolean w = Jdbc.update(c, MARK_USED, r.now(), r.codeHash(), r.now()) == 1;
-            won.add(w);
-            if (w) {
+        for (int i : GroupCommit.lockOrder(batch, Redeeming::codeHash)) {
+            Redeeming r = batch.get(i);
+            won[i] = Jdbc.update(c, MARK_USED, r.now(), r.codeHash(), r.now()) == 1;
+            if (won[i]) {
                 issued.add(r.issue());
             }
         }
         if (!issued.isEmpty()) {
             TokenIssueStore.insertAll(c, issued);
         }
-        return won;
+        return Arrays.asList(won);
     }
 
     /** Stores the code; returns once it is committed. */
@@ -108,23 +102,23 @@ public final class AuthCodeStore implements AutoCloseable {
         redemptions.close();
     }
 
-    public Redemption redeem(String codeHash, long now, Exchange exchange) {
+    /**
+     * Why a code that {@link #redeemAtOnce} found no longer live (unused and unexpired at
+     * {@code now}) was refused; a used one's replay revokes every token it issued.
+     */
+    public Refusal refusal(String codeHash, long now) {
         return jdbc.inTransaction(c -> {
-            int won = Jdbc.update(c, MARK_USED, now, codeHash, now);
-            Optional<AuthCodeRecord> row = RefreshTokenStore.first(
-                    Jdbc.query(c, SELECT_BY_HASH, AuthCodeStore::map, codeHash));
+            Optional<AuthCodeRecord> row = RefreshTokenStore.first(Jdbc.query(c, SELECT_BY_HASH, AuthCodeStore::map, codeHash));
             if (row.isEmpty()) {
-                return new Redemption.Refused("unknown authorization code");
-            }
-            if (won == 1) {
-                RefreshTokenStore.Issue issue = exchange.exchange(row.get());
-                TokenIssueStore.insert(c, issue.session(), issue.refresh());
-                return new Redemption.Redeemed(row.get());
+                return new Refusal.Refused("unknown authorization code");
             }
             if (row.get().usedAt() != null) {
-                return new Redemption.Replayed(Families.revoke(c, row.get().familyId(), now));
+                return new Refusal.Replayed(Families.revoke(c, row.get().familyId(), now));
             }
-            return new Redemption.Refused("authorization code expired");
+            if (row.get().expiresAt() <= now) {
+                return new Refusal.Refused("authorization code expired");
+            }
+            throw new IllegalStateException("a live authorization code was refused");
         });
     }
 

@@ -4,12 +4,15 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * Commits the writes of concurrent requests together (group commit): a writer thread takes
@@ -42,6 +45,16 @@ final class GroupCommit<T, R> implements AutoCloseable {
             rows.write(c, items);
             return Collections.nCopies(items.size(), null);
         });
+    }
+
+    /**
+     * The positions of the items in the order of their keys: a batch that locks rows in that order
+     * on every writer and node waits for another batch locking the same rows (a replay sent twice)
+     * instead of deadlocking with it.
+     */
+    static <T> int[] lockOrder(List<T> items, Function<T, String> key) {
+        return IntStream.range(0, items.size()).boxed().sorted(Comparator.comparing(i -> key.apply(items.get(i))))
+                .mapToInt(Integer::intValue).toArray();
     }
 
     private record Pending<T, R>(T item, CompletableFuture<R> done) {

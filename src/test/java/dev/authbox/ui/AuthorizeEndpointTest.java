@@ -424,6 +424,9 @@ class AuthorizeEndpointTest {
         // The challenge itself is not the verifier.
         HttpResult challenge = fx.redeem(app, code, pkce.challenge());
         assertThat(challenge.json().get("error").asText()).isEqualTo("invalid_grant");
+        // A refused request does not use the code up: the right verifier still redeems it.
+        HttpResult right = fx.redeem(app, code, pkce.verifier());
+        assertThat(right.status()).as(right.toString()).isEqualTo(200);
     }
 
     @Test
@@ -442,6 +445,8 @@ class AuthorizeEndpointTest {
         assertThat(r.status()).as(r.toString()).isEqualTo(400);
         assertThat(r.json().get("error").asText()).isEqualTo("invalid_grant");
         assertThat(r.json().has("access_token")).isFalse();
+        HttpResult own = fx.redeem(app, code, pkce.verifier());
+        assertThat(own.status()).as("the client it was issued to, after another's try: " + own).isEqualTo(200);
     }
 
     @Test
@@ -517,7 +522,7 @@ class AuthorizeEndpointTest {
         OAuthFlows.assertExactlyOneWinner(OAuthFlows.concurrently(calls));
     }
 
-    /** As for refresh tokens: the user lookup made while the code's row is held needs no second connection. */
+    /** A node with a single database connection redeems codes: no step holds a connection while it needs another. */
     @Test
     void aNodeWithOneConnectionRedeemsACodeForAUserItHasNotSeen() {
         try (TestServer lean = TestServer.start(server.dbUrl(), Map.of(Setting.DB_POOL_SIZE, "1"))) {
