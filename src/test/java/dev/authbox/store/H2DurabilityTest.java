@@ -79,13 +79,27 @@ class H2DurabilityTest {
 
     @Test
     void onlyH2InAFileOfThisProcessIsToldToWriteEachCommit() {
-        assertThat(Database.jdbcUrl("jdbc:h2:file:./data/authbox")).isEqualTo("jdbc:h2:file:./data/authbox;WRITE_DELAY=0");
-        assertThat(Database.jdbcUrl("jdbc:h2:./x;MODE=PostgreSQL;")).isEqualTo("jdbc:h2:./x;MODE=PostgreSQL;WRITE_DELAY=0");
-        assertThat(Database.jdbcUrl("jdbc:h2:file:./x;write_delay=100")).isEqualTo("jdbc:h2:file:./x;write_delay=100");
-        assertThat(Database.jdbcUrl("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1")).isEqualTo("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1");
-        assertThat(Database.jdbcUrl("jdbc:h2:tcp://db.example/./authbox")).isEqualTo("jdbc:h2:tcp://db.example/./authbox");
-        assertThat(Database.jdbcUrl("jdbc:h2:tcp://localhost/mem:x")).isEqualTo("jdbc:h2:tcp://localhost/mem:x");
-        assertThat(Database.jdbcUrl("jdbc:postgresql://127.0.0.1/test")).isEqualTo("jdbc:postgresql://127.0.0.1/test");
+        long heap = 1L << 30; // H2's own cache size
+        assertThat(Database.jdbcUrl("jdbc:h2:file:./data/authbox", heap))
+                .isEqualTo("jdbc:h2:file:./data/authbox;WRITE_DELAY=0;CACHE_SIZE=16384");
+        assertThat(Database.jdbcUrl("jdbc:h2:./x;MODE=PostgreSQL;", heap))
+                .isEqualTo("jdbc:h2:./x;MODE=PostgreSQL;WRITE_DELAY=0;CACHE_SIZE=16384");
+        assertThat(Database.jdbcUrl("jdbc:h2:file:./x;write_delay=100", heap)).isEqualTo("jdbc:h2:file:./x;write_delay=100;CACHE_SIZE=16384");
+        assertThat(Database.jdbcUrl("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1", heap)).isEqualTo("jdbc:h2:mem:x;DB_CLOSE_DELAY=-1");
+        assertThat(Database.jdbcUrl("jdbc:h2:tcp://db.example/./authbox", heap)).isEqualTo("jdbc:h2:tcp://db.example/./authbox");
+        assertThat(Database.jdbcUrl("jdbc:h2:tcp://localhost/mem:x", heap)).isEqualTo("jdbc:h2:tcp://localhost/mem:x");
+        assertThat(Database.jdbcUrl("jdbc:postgresql://127.0.0.1/test", heap)).isEqualTo("jdbc:postgresql://127.0.0.1/test");
+    }
+
+    /** A 64th of the heap, 1 to 16 MiB, unless the URL says otherwise. */
+    @Test
+    void h2sPageCacheIsSizedFromTheHeap() {
+        String url = "jdbc:h2:file:./data/authbox";
+        assertThat(Database.jdbcUrl(url, 96L << 20)).endsWith(";CACHE_SIZE=1536");
+        assertThat(Database.jdbcUrl(url, 32L << 20)).endsWith(";CACHE_SIZE=1024");
+        assertThat(Database.jdbcUrl(url, 8L << 30)).endsWith(";CACHE_SIZE=16384");
+        assertThat(Database.jdbcUrl(url + ";cache_size=65536", 96L << 20))
+                .isEqualTo(url + ";cache_size=65536;WRITE_DELAY=0");
     }
 
     private static Settings settings(String url) {
