@@ -22,10 +22,20 @@ public final class SigningKeyStore {
                         rs.getString("private_key"), rs.getLong("created_at"), Jdbc.nullableLong(rs, "superseded_at")));
     }
 
-    /** The ids of the current keys, newest first: a cheap check for changes made by other nodes. */
-    public List<String> currentKids() {
-        return jdbc.query("SELECT kid FROM signing_key WHERE retired_at IS NULL ORDER BY " + NEWEST_FIRST,
-                rs -> rs.getString(1));
+    /**
+     * The id of each current key and whether it was rotated out, newest first: a cheap check for
+     * changes made by other nodes. Ids alone would miss the second half of a rotation, which adds
+     * the new keys and rotates out the others a moment later: a node reloading in between would
+     * keep signing with a key rotated out.
+     */
+    public List<String> currentState() {
+        return jdbc.query("SELECT kid, superseded_at FROM signing_key WHERE retired_at IS NULL ORDER BY " + NEWEST_FIRST,
+                rs -> state(rs.getString("kid"), Jdbc.nullableLong(rs, "superseded_at")));
+    }
+
+    /** One key's entry in {@link #currentState}. */
+    public static String state(String kid, Long supersededAt) {
+        return supersededAt == null ? kid : kid + " rotated out";
     }
 
     /** Marks every current key but these as rotated out at {@code now}. */

@@ -50,7 +50,7 @@ public final class SigningKeys {
     }
 
     /** The active signers and what verifiers and the JWKS need; replaced whole on reload. */
-    private record KeySet(List<String> kids, Map<JWSAlgorithm, Active> active, Map<String, JWK> byKid,
+    private record KeySet(List<String> kids, List<String> state, Map<JWSAlgorithm, Active> active, Map<String, JWK> byKid,
             Map<String, JWSVerifier> verifiers, String jwksJson) {
     }
 
@@ -130,11 +130,12 @@ public final class SigningKeys {
     }
 
     /**
-     * Reloads when another node added or retired a key: new tokens then use the newest key, and
-     * every node verifies every current key. Cheap when nothing changed (one query of key ids).
+     * Reloads when another node added, rotated out or retired a key: new tokens then use the newest
+     * live key, and every node verifies every current key. Cheap when nothing changed (one query of
+     * key ids and rotation marks).
      */
     public void reloadIfChanged() {
-        if (!store.currentKids().equals(keys.kids())) {
+        if (!store.currentState().equals(keys.state())) {
             reload();
         }
     }
@@ -157,6 +158,7 @@ public final class SigningKeys {
             current = store.current();
         }
         List<String> kids = new ArrayList<>();
+        List<String> state = new ArrayList<>();
         Map<JWSAlgorithm, Active> active = new HashMap<>();
         Map<String, JWSVerifier> verifiers = new HashMap<>();
         Map<String, JWK> byKid = new HashMap<>();
@@ -164,6 +166,7 @@ public final class SigningKeys {
         for (SigningKeyRecord r : current) {
             JWK jwk = parse(encryptor.open(r.privateKey()));
             kids.add(r.kid());
+            state.add(SigningKeyStore.state(r.kid(), r.supersededAt()));
             JWSAlgorithm alg = JWSAlgorithm.parse(r.alg());
             // newest first, live keys before superseded ones: the first of an algorithm signs
             if (algorithms.contains(alg) && !active.containsKey(alg)) {
@@ -173,7 +176,7 @@ public final class SigningKeys {
             byKid.put(jwk.getKeyID(), jwk.toPublicJWK());
             publicKeys.add(jwk.toPublicJWK());
         }
-        keys = new KeySet(List.copyOf(kids), Map.copyOf(active), Map.copyOf(byKid), Map.copyOf(verifiers),
+        keys = new KeySet(List.copyOf(kids), List.copyOf(state), Map.copyOf(active), Map.copyOf(byKid), Map.copyOf(verifiers),
                 new JWKSet(publicKeys).toString(true));
     }
 

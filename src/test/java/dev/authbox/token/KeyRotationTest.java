@@ -8,10 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.SignedJWT;
 import dev.authbox.config.Setting;
 import dev.authbox.config.Settings;
 import dev.authbox.store.Database;
+import dev.authbox.store.SigningKeyRecord;
 import dev.authbox.store.SigningKeyStore;
 import dev.authbox.support.HttpResult;
 import dev.authbox.support.TestDatabase;
@@ -85,6 +89,40 @@ class KeyRotationTest {
             SignedJWT token = SignedJWT.parse(es.clientCredentialsToken(client, SECRET));
             assertThat(token.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
             assertThat(token.getHeader().getKeyID()).isEqualTo(newEcKid);
+        }
+    }
+
+    /**
+     * A rotation stores the new keys first and rotates out the others a moment later. A node whose
+     * check falls in between sees the new key while its own is still live; the rotating out that
+     * follows adds no key, and must still be noticed (CI once saw an ES256 node keep its old key).
+     */
+    @Test
+    void aNodeThatReloadsInTheMiddleOfARotationNoticesItsSecondHalf() throws Exception {
+        Map<Setting, String> raw = new EnumMap<>(Setting.class);
+        raw.put(Setting.DB_URL, TestDatabase.H2.freshUrl());
+        try (Database db = Database.open(Settings.from(raw))) {
+            SigningKeyStore store = new SigningKeyStore(db.jdbc());
+            KeyEncryptor encryptor = new KeyEncryptor("key-secret-for-tests");
+            SigningKeys es = new SigningKeys(store, encryptor, "ES256", new SigningTurns(0));
+            String oldEcKid = es.activeKeyId();
+
+            // The first half of another node's rotation: its new RS256 key.
+            RSAKey rsa = new RSAKeyGenerator(2048).keyID("new-rsa").keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256)
+                    .generate();
+            long now = java.time.Instant.now().getEpochSecond();
+            store.insert(new SigningKeyRecord("new-rsa", "RS256", rsa.toPublicJWK().toJSONString(),
+                    encryptor.seal(rsa.toJSONString()), now + 1, null));
+            es.reloadIfChanged();
+            assertThat(es.activeKeyId()).as("its own key is still live").isEqualTo(oldEcKid);
+            assertThat(es.activeIdTokenKeyId()).isEqualTo("new-rsa");
+
+            // The second half: every other key rotated out.
+            store.supersedeAllBut(List.of("new-rsa"), now + 1);
+            es.reloadIfChanged();
+            assertThat(es.activeKeyId()).as("a fresh ES256 key of its own").isNotEqualTo(oldEcKid);
+            assertThat(es.activeIdTokenKeyId()).isEqualTo("new-rsa");
+            assertThat(es.currentKeyIds()).contains(oldEcKid, "new-rsa", es.activeKeyId());
         }
     }
 
