@@ -3,10 +3,9 @@ package dev.authbox.store;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * Authorization codes. Redemption marks the code used with one conditional UPDATE, so exactly one
@@ -69,19 +68,14 @@ public final class AuthCodeStore implements AutoCloseable {
     }
 
     private static List<Boolean> redeemAll(Connection c, List<Redeeming> batch) throws SQLException {
-        Boolean[] won = new Boolean[batch.size()];
-        List<RefreshTokenStore.Issue> issued = new ArrayList<>(batch.size());
-        for (int i : GroupCommit.lockOrder(batch, Redeeming::codeHash)) {
-            Redeeming r = batch.get(i);
-            won[i] = Jdbc.update(c, MARK_USED, r.now(), r.codeHash(), r.now()) == 1;
-            if (won[i]) {
-                issued.add(r.issue());
-            }
-        }
+        List<Boolean> won = GroupCommit.inLockOrder(batch, Redeeming::codeHash,
+                r -> Jdbc.update(c, MARK_USED, r.now(), r.codeHash(), r.now()) == 1);
+        List<RefreshTokenStore.Issue> issued = IntStream.range(0, batch.size()).filter(won::get)
+                .mapToObj(i -> batch.get(i).issue()).toList();
         if (!issued.isEmpty()) {
             TokenIssueStore.insertAll(c, issued);
         }
-        return Arrays.asList(won);
+        return won;
     }
 
     /** Stores the code; returns once it is committed. */

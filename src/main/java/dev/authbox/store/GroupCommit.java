@@ -47,14 +47,25 @@ final class GroupCommit<T, R> implements AutoCloseable {
         });
     }
 
+    /** One item's statements in a batch. */
+    @FunctionalInterface
+    interface ItemWrite<T, R> {
+        R write(T item) throws SQLException;
+    }
+
     /**
-     * The positions of the items in the order of their keys: a batch that locks rows in that order
-     * on every writer and node waits for another batch locking the same rows (a replay sent twice)
-     * instead of deadlocking with it.
+     * Writes each item in the order of its key and returns the results in the items' order: a
+     * batch that locks rows in that order on every writer and node waits for another batch locking
+     * the same rows (a replay sent twice) instead of deadlocking with it.
      */
-    static <T> int[] lockOrder(List<T> items, Function<T, String> key) {
-        return IntStream.range(0, items.size()).boxed().sorted(Comparator.comparing(i -> key.apply(items.get(i))))
+    static <T, R> List<R> inLockOrder(List<T> items, Function<T, String> key, ItemWrite<T, R> write) throws SQLException {
+        int[] order = IntStream.range(0, items.size()).boxed().sorted(Comparator.comparing(i -> key.apply(items.get(i))))
                 .mapToInt(Integer::intValue).toArray();
+        List<R> results = new ArrayList<>(Collections.nCopies(items.size(), null));
+        for (int i : order) {
+            results.set(i, write.write(items.get(i)));
+        }
+        return results;
     }
 
     private record Pending<T, R>(T item, CompletableFuture<R> done) {

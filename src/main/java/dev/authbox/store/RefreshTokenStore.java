@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -187,11 +186,7 @@ public final class RefreshTokenStore implements AutoCloseable {
     }
 
     private static List<Optional<Used>> rotateAll(Connection c, List<RotationArgs> batch) throws SQLException {
-        List<Optional<Used>> results = new ArrayList<>(Collections.nCopies(batch.size(), null));
-        for (int i : GroupCommit.lockOrder(batch, RotationArgs::tokenHash)) {
-            results.set(i, rotateOn(c, batch.get(i)));
-        }
-        return results;
+        return GroupCommit.inLockOrder(batch, RotationArgs::tokenHash, r -> rotateOn(c, r));
     }
 
     private static Optional<Used> rotateOn(Connection c, RotationArgs r) throws SQLException {
