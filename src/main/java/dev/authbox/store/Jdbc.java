@@ -28,6 +28,7 @@ public final class Jdbc {
     private static final long FAIL_FAST_NANOS = 1_000_000_000L;
 
     private final DataSource dataSource;
+    private final int groupCommitWriters;
     private volatile long unavailableUntil = System.nanoTime();
     /**
      * The connection of the transaction this thread has open. A lookup made inside a transaction
@@ -37,8 +38,17 @@ public final class Jdbc {
      */
     private final ThreadLocal<Connection> openTransaction = new ThreadLocal<>();
 
-    public Jdbc(DataSource dataSource) {
+    /**
+     * @param groupCommitWriters how many writer threads each {@link GroupCommit} over this database
+     *                           runs: how many of its transactions are worth committing at once
+     */
+    public Jdbc(DataSource dataSource, int groupCommitWriters) {
         this.dataSource = dataSource;
+        this.groupCommitWriters = groupCommitWriters;
+    }
+
+    int groupCommitWriters() {
+        return groupCommitWriters;
     }
 
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
