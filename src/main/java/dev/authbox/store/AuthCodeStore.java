@@ -47,8 +47,8 @@ public final class AuthCodeStore implements AutoCloseable {
 
     public AuthCodeStore(Jdbc jdbc) {
         this.jdbc = jdbc;
-        this.inserts = GroupCommit.ofRows("code-writer", jdbc, AuthCodeStore::insertAll);
-        this.redemptions = new GroupCommit<>("redeem-writer", jdbc, AuthCodeStore::redeemAll);
+        this.inserts = GroupCommit.ofRows("code-writer", jdbc, 2, AuthCodeStore::insertAll);
+        this.redemptions = new GroupCommit<>("redeem-writer", jdbc, 2, AuthCodeStore::redeemAll);
     }
 
     /** The code as stored, used or not. */

@@ -24,12 +24,7 @@ public final class Database implements AutoCloseable {
 
     private Database(HikariDataSource dataSource, boolean postgres) {
         this.dataSource = dataSource;
-        // On PostgreSQL a second writer runs its batch's statements while the first waits for its
-        // commit's WAL flush. Embedded H2 has no wait to fill: each commit writes a new chunk of the
-        // file, holding one lock, of every page the batch changed; two writers halve the batches
-        // and double the chunks, which cost 12-26% of the write flows' throughput (bench/README.md,
-        // session 13).
-        this.jdbc = new Jdbc(dataSource, postgres ? 2 : 1);
+        this.jdbc = new Jdbc(dataSource);
         this.postgres = postgres;
         this.housekeeping = postgres ? null : H2Housekeeping.startIfNeeded(dataSource);
     }

@@ -40,8 +40,8 @@ final class GroupCommit<T, R> implements AutoCloseable {
     }
 
     /** A group commit of writes that return nothing (inserts). */
-    static <T> GroupCommit<T, Void> ofRows(String name, Jdbc jdbc, Rows<T> rows) {
-        return new GroupCommit<>(name, jdbc, (c, items) -> {
+    static <T> GroupCommit<T, Void> ofRows(String name, Jdbc jdbc, int writers, Rows<T> rows) {
+        return new GroupCommit<>(name, jdbc, writers, (c, items) -> {
             rows.write(c, items);
             return Collections.nCopies(items.size(), null);
         });
@@ -80,11 +80,14 @@ final class GroupCommit<T, R> implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean closed;
 
-    /** Its writers ({@link Jdbc#groupCommitWriters} of them) start on the first write. */
-    GroupCommit(String name, Jdbc jdbc, Batch<T, R> batch) {
+    /**
+     * @param writers more than one lets a batch run its statements while the previous one commits;
+     *                they start on the first write
+     */
+    GroupCommit(String name, Jdbc jdbc, int writers, Batch<T, R> batch) {
         this.name = name;
         this.jdbc = jdbc;
-        this.writerCount = jdbc.groupCommitWriters();
+        this.writerCount = writers;
         this.batch = batch;
     }
 

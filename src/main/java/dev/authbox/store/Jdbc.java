@@ -28,7 +28,6 @@ public final class Jdbc {
     private static final long FAIL_FAST_NANOS = 1_000_000_000L;
 
     private final DataSource dataSource;
-    private final int groupCommitWriters;
     private volatile long unavailableUntil = System.nanoTime();
     /**
      * The connection of the transaction this thread has open. A lookup made inside a transaction
@@ -38,17 +37,8 @@ public final class Jdbc {
      */
     private final ThreadLocal<Connection> openTransaction = new ThreadLocal<>();
 
-    /**
-     * @param groupCommitWriters how many writer threads each {@link GroupCommit} over this database
-     *                           runs: how many of its transactions are worth committing at once
-     */
-    public Jdbc(DataSource dataSource, int groupCommitWriters) {
+    public Jdbc(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.groupCommitWriters = groupCommitWriters;
-    }
-
-    int groupCommitWriters() {
-        return groupCommitWriters;
     }
 
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {

@@ -105,7 +105,7 @@ public final class RefreshTokenStore implements AutoCloseable {
     public RefreshTokenStore(Jdbc jdbc, boolean writableCtes) {
         this.jdbc = jdbc;
         this.writableCtes = writableCtes;
-        this.rotations = new GroupCommit<>("refresh-writer", jdbc, RefreshTokenStore::rotateAll);
+        this.rotations = new GroupCommit<>("refresh-writer", jdbc, 2, RefreshTokenStore::rotateAll);
     }
 
     public Optional<RefreshTokenRecord> find(String tokenHash) {

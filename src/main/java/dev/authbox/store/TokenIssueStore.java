@@ -18,7 +18,7 @@ public final class TokenIssueStore implements AutoCloseable {
     private final GroupCommit<RefreshTokenStore.Issue, Void> writes;
 
     public TokenIssueStore(Jdbc jdbc) {
-        writes = GroupCommit.ofRows("token-writer", jdbc, TokenIssueStore::insertAll);
+        writes = GroupCommit.ofRows("token-writer", jdbc, 2, TokenIssueStore::insertAll);
     }
 
     /**
