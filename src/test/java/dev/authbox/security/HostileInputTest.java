@@ -142,9 +142,6 @@ class HostileInputTest {
             StringBuilder report = new StringBuilder();
             new TreeMap<>(failureKinds).forEach((k, v) -> report.append("  ").append(v).append(" x ").append(k).append('\n'));
             SoftAssertions soft = new SoftAssertions();
-            if (stallDump.get() != null) {
-                System.out.println(stallDump.get());
-            }
             soft.assertThat(failures).as("%s%nfailures by kind:%n%s%nfirst failures:%n%s%s", rerun, report,
                     String.join("\n", failures.stream().limit(30).toList()),
                     stallDump.get() == null ? "" : "\n" + stallDump.get()).isEmpty();
