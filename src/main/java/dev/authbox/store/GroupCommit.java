@@ -13,6 +13,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Commits the writes of concurrent requests together (group commit): a writer thread takes
@@ -25,6 +27,7 @@ import java.util.stream.IntStream;
  * @param <R> what it gets back
  */
 final class GroupCommit<T, R> implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
     private static final int MAX_BATCH = 512;
 
     /** Writes a batch on the transaction's connection; one result per item, in order. */
@@ -145,6 +148,11 @@ final class GroupCommit<T, R> implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 failQueued();
                 return;
+            } catch (Error e) {
+                // Out of memory in one batch, say: its requests fail, and the writer goes on, since
+                // a dead writer would leave every later request of this store waiting forever.
+                pending.forEach(p -> p.done().completeExceptionally(e));
+                log.error("{}: a batch of {} writes hit an error; those not committed were refused", name, pending.size(), e);
             } finally {
                 pending.clear();
             }
@@ -177,10 +185,6 @@ final class GroupCommit<T, R> implements AutoCloseable {
                 pending.forEach(p -> commit(List.of(p)));
             }
             return;
-        } catch (Error e) {
-            // The requests must not wait forever on a writer that died (out of memory, say).
-            pending.forEach(p -> p.done().completeExceptionally(e));
-            throw e;
         }
         for (int i = 0; i < pending.size(); i++) {
             pending.get(i).done().complete(results.get(i));
