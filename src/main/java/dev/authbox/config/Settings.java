@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** The validated configuration of one node. */
 public record Settings(
@@ -36,6 +37,32 @@ public record Settings(
             }
             if (iterations < 1 || parallelism < 1) {
                 throw new ConfigException("argon2 iterations and parallelism must be at least 1");
+            }
+        }
+
+        /** The cost as PHC strings write it: {@code m=<KiB>,t=<passes>,p=<lanes>}. */
+        public String phc() {
+            return "m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism;
+        }
+
+        /** Reads {@link #phc()}'s form back (in that order); empty for any other text or an impossible cost. */
+        public static Optional<Argon2Params> parsePhc(String text) {
+            String[] fields = text.split(",", -1);
+            String[] names = {"m=", "t=", "p="};
+            int[] values = new int[names.length];
+            if (fields.length != names.length) {
+                return Optional.empty();
+            }
+            try {
+                for (int i = 0; i < names.length; i++) {
+                    if (!fields[i].startsWith(names[i])) {
+                        return Optional.empty();
+                    }
+                    values[i] = Integer.parseInt(fields[i].substring(2));
+                }
+                return Optional.of(new Argon2Params(values[0], values[1], values[2]));
+            } catch (NumberFormatException | ConfigException e) {
+                return Optional.empty();
             }
         }
     }

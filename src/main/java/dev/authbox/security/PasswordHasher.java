@@ -62,7 +62,7 @@ public final class PasswordHasher {
     public String hash(String password) {
         byte[] salt = RandomTokens.bytes(SALT_BYTES);
         byte[] out = derive(password, salt, params.memoryKib(), params.iterations(), params.parallelism(), HASH_BYTES);
-        return "$argon2id$v=19$m=" + params.memoryKib() + ",t=" + params.iterations() + ",p=" + params.parallelism()
+        return "$argon2id$v=19$" + params.phc()
                 + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
     }
 
@@ -76,27 +76,18 @@ public final class PasswordHasher {
         if (parts.length != 6 || !parts[1].equals("argon2id") || !parts[2].equals("v=19")) {
             return false;
         }
+        Argon2Params cost = Argon2Params.parsePhc(parts[3]).orElse(null);
+        if (cost == null) {
+            return false;
+        }
         try {
-            int m = 0, t = 0, p = 0;
-            for (String kv : parts[3].split(",")) {
-                String[] pair = kv.split("=", 2);
-                int n = Integer.parseInt(pair[1]);
-                switch (pair[0]) {
-                    case "m" -> m = n;
-                    case "t" -> t = n;
-                    case "p" -> p = n;
-                    default -> {
-                        return false;
-                    }
-                }
-            }
             byte[] salt = B64D.decode(parts[4]);
             byte[] expected = B64D.decode(parts[5]);
             // Bounds as for configured costs: a tampered hash must not make a check take unbounded memory or time.
-            if (!Argon2idKdf.acceptable(m, t, p) || expected.length < 16 || expected.length > 128) {
+            if (!Argon2idKdf.acceptable(cost.memoryKib(), cost.iterations(), cost.parallelism()) || expected.length < 16 || expected.length > 128) {
                 return false;
             }
-            byte[] actual = derive(password, salt, m, t, p, expected.length);
+            byte[] actual = derive(password, salt, cost.memoryKib(), cost.iterations(), cost.parallelism(), expected.length);
             return MessageDigest.isEqual(expected, actual);
         } catch (RuntimeException malformed) {
             return false;

@@ -1,6 +1,7 @@
 package dev.authbox.token;
 
 import dev.authbox.config.ConfigException;
+import dev.authbox.config.Settings.Argon2Params;
 import dev.authbox.security.Argon2idKdf;
 import dev.authbox.security.RandomTokens;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,7 @@ public final class KeyEncryptor {
     private static final String ARGON2_SEALED = "aesgcm2";
     private static final int PBKDF2_ITERATIONS = 210_000;
     /** OWASP's first Argon2id recommendation; one derivation per key per start. */
-    private static final String ARGON2_COST = "m=19456,t=2,p=1";
+    private static final String ARGON2_COST = new Argon2Params(19_456, 2, 1).phc();
     private static final int MAX_SEAL_MEMORY_KIB = 256 * 1024;
     private static final int MAX_SEAL_ITERATIONS = 10;
     private static final int MAX_SEAL_LANES = 4;
@@ -96,26 +97,16 @@ public final class KeyEncryptor {
     /** The key for an Argon2id cost written as {@code m=<KiB>,t=<passes>,p=<lanes>}. */
     private SecretKeySpec argon2Key(String cost, byte[] salt) {
         return derived.computeIfAbsent(ARGON2_SEALED + cost + B64.encodeToString(salt), s -> {
-            int[] mtp = new int[3];
-            String[] fields = cost.split(",");
-            String[] names = {"m=", "t=", "p="};
-            for (int i = 0; i < 3; i++) {
-                if (fields.length != 3 || !fields[i].startsWith(names[i])) {
-                    throw new IllegalStateException("a stored signing key has an unknown Argon2id cost: " + cost);
-                }
-                try {
-                    mtp[i] = Integer.parseInt(fields[i].substring(2));
-                } catch (NumberFormatException e) {
-                    throw new IllegalStateException("a stored signing key has an unknown Argon2id cost: " + cost, e);
-                }
-            }
+            Argon2Params stored = Argon2Params.parsePhc(cost).orElseThrow(
+                    () -> new IllegalStateException("a stored signing key has an unknown Argon2id cost: " + cost));
             // Tighter than any Argon2id cost: only what sealing could have written, so that a tampered
             // row cannot make every start and reload take gigabytes or minutes.
-            if (mtp[0] > MAX_SEAL_MEMORY_KIB || mtp[1] > MAX_SEAL_ITERATIONS || mtp[2] > MAX_SEAL_LANES) {
+            if (stored.memoryKib() > MAX_SEAL_MEMORY_KIB || stored.iterations() > MAX_SEAL_ITERATIONS
+                    || stored.parallelism() > MAX_SEAL_LANES) {
                 throw new IllegalStateException("a stored signing key has an Argon2id cost out of range: " + cost);
             }
-            byte[] k = Argon2idKdf.derive(new String(secret).getBytes(StandardCharsets.UTF_8), salt, mtp[0], mtp[1], mtp[2],
-                    KEY_BYTES);
+            byte[] k = Argon2idKdf.derive(new String(secret).getBytes(StandardCharsets.UTF_8), salt, stored.memoryKib(),
+                    stored.iterations(), stored.parallelism(), KEY_BYTES);
             return new SecretKeySpec(k, "AES");
         });
     }
