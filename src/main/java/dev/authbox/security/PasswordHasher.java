@@ -84,7 +84,8 @@ public final class PasswordHasher {
             byte[] salt = B64D.decode(parts[4]);
             byte[] expected = B64D.decode(parts[5]);
             // Bounds as for configured costs: a tampered hash must not make a check take unbounded memory or time.
-            if (!Argon2idKdf.acceptable(cost.memoryKib(), cost.iterations(), cost.parallelism()) || expected.length < 16 || expected.length > 128) {
+            if (!Argon2idKdf.acceptable(cost.memoryKib(), cost.iterations(), cost.parallelism())
+                    || expected.length < 16 || expected.length > 128) {
                 return false;
             }
             byte[] actual = derive(password, salt, cost.memoryKib(), cost.iterations(), cost.parallelism(), expected.length);

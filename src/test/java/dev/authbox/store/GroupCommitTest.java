@@ -64,14 +64,8 @@ class GroupCommitTest {
 
     @Test
     void eachRequestGetsItsOwnResultFromOneSharedCommit() throws Exception {
-        CompletableFuture<String> gate = writeAsync("gate");
-        List<CompletableFuture<String>> queued = new ArrayList<>();
-        for (String item : List.of("a", "b", "c")) {
-            queued.add(writeAsync(item));
-        }
-        gateOpen.countDown();
+        List<CompletableFuture<String>> queued = behindGate("a", "b", "c");
 
-        assertThat(gate.get(5, TimeUnit.SECONDS)).isEqualTo("wrote gate");
         assertThat(queued.get(0).get(5, TimeUnit.SECONDS)).isEqualTo("wrote a");
         assertThat(queued.get(2).get(5, TimeUnit.SECONDS)).isEqualTo("wrote c");
         assertThat(batches).containsExactly(List.of("gate"), List.of("a", "b", "c"));
@@ -80,13 +74,9 @@ class GroupCommitTest {
 
     @Test
     void aBadItemFailsAloneAndItsNeighboursAreWrittenOnTheirOwn() throws Exception {
-        CompletableFuture<String> gate = writeAsync("gate");
-        CompletableFuture<String> a = writeAsync("a");
-        CompletableFuture<String> bad = writeAsync("bad");
-        CompletableFuture<String> b = writeAsync("b");
-        gateOpen.countDown();
+        List<CompletableFuture<String>> queued = behindGate("a", "bad", "b");
+        CompletableFuture<String> a = queued.get(0), bad = queued.get(1), b = queued.get(2);
 
-        assertThat(gate.get(5, TimeUnit.SECONDS)).isEqualTo("wrote gate");
         assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo("wrote a");
         assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo("wrote b");
         assertThatThrownBy(() -> bad.get(5, TimeUnit.SECONDS)).hasRootCauseInstanceOf(IllegalArgumentException.class);
@@ -95,15 +85,10 @@ class GroupCommitTest {
 
     @Test
     void anErrorInABatchFailsWhatItDidNotCommitAndTheWriterGoesOn() throws Exception {
-        CompletableFuture<String> gate = writeAsync("gate");
         // "bad" sends the batch back item by item; "oom" then throws an Error while "b" is still to go.
-        CompletableFuture<String> a = writeAsync("a");
-        CompletableFuture<String> bad = writeAsync("bad");
-        CompletableFuture<String> oom = writeAsync("oom");
-        CompletableFuture<String> b = writeAsync("b");
-        gateOpen.countDown();
+        List<CompletableFuture<String>> queued = behindGate("a", "bad", "oom", "b");
+        CompletableFuture<String> a = queued.get(0), bad = queued.get(1), oom = queued.get(2), b = queued.get(3);
 
-        assertThat(gate.get(5, TimeUnit.SECONDS)).isEqualTo("wrote gate");
         assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo("wrote a");
         assertThatThrownBy(() -> bad.get(5, TimeUnit.SECONDS)).hasRootCauseInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> oom.get(5, TimeUnit.SECONDS)).hasRootCauseInstanceOf(OutOfMemoryError.class);
@@ -120,6 +105,21 @@ class GroupCommitTest {
         gateOpen.countDown();
         commits.close();
         assertThatThrownBy(() -> commits.write("late")).isInstanceOf(StoreUnavailableException.class);
+    }
+
+    /**
+     * Queues the items, in order, while the writer is held on a batch of its own ("gate"), then lets
+     * it go: the items make up its next batch.
+     */
+    private List<CompletableFuture<String>> behindGate(String... items) throws Exception {
+        CompletableFuture<String> gate = writeAsync("gate");
+        List<CompletableFuture<String>> queued = new ArrayList<>();
+        for (String item : items) {
+            queued.add(writeAsync(item));
+        }
+        gateOpen.countDown();
+        assertThat(gate.get(5, TimeUnit.SECONDS)).isEqualTo("wrote gate");
+        return queued;
     }
 
     /**
