@@ -348,16 +348,17 @@ bench_print_table() {
       (if .server_java then "- server JVM: \(.server_java)" else empty end),
       "- start-up to first 200: \(.startup_ms.fresh // "-") ms\(if .startup_ms.restart then " on a fresh database, \(.startup_ms.restart) ms on restart with the existing database" else "" end)",
       "- RSS: \(.rss_mib.idle // "-") MiB idle, \(.rss_mib.after_load // "-") MiB after load",
+      (if .db_file_mib_after_load then "- database file: \(.db_file_mib_after_load) MiB after load" else empty end),
       (if .argon2id then "- Argon2id for the password row: m=\(.argon2id.memory_kib) KiB, t=\(.argon2id.iterations), p=\(.argon2id.parallelism)" else empty end),
       (if .signing_alg then "- JWTs signed with \(.signing_alg)" else empty end),
       (if .notes then (.notes[] | "- \(.)") else empty end),
       "",
-      "| flow | connections | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | of ceiling | CPU % server / loadgen / other |",
-      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+      "| flow | connections | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | of ceiling | CPU % server / loadgen / other | written KiB/req |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
       (.runs[] |
-        if .not_available then "| \(.name) | | not available: \(.not_available) | | | | | | | |"
-        elif .failed then "| \(.name) | \(.connections) | failed: \(.failed | .[0:120]) | | | | | | | |"
-        else "| \(.name) | \(.connections) | \(.rps) | \(.p50_ms | num) | \(.p90_ms | num) | \(.p99_ms | num) | \(.max_ms | num) | \(.errors) | \(.fraction_of_ceiling | pct)\(if .ceiling then " of \(.ceiling.per_s)/s \(.ceiling.what)" else "" end) | \(.server_cpu_pct | num) / \(.loadgen_cpu_pct | num) / \(.other_cpu_pct | num)\(if (.other_cpu_pct // 0) > 15 then " (noisy)" else "" end) |"
+        if .not_available then "| \(.name) | | not available: \(.not_available) | | | | | | | | |"
+        elif .failed then "| \(.name) | \(.connections) | failed: \(.failed | .[0:120]) | | | | | | | | |"
+        else "| \(.name) | \(.connections) | \(.rps) | \(.p50_ms | num) | \(.p90_ms | num) | \(.p99_ms | num) | \(.max_ms | num) | \(.errors) | \(.fraction_of_ceiling | pct)\(if .ceiling then " of \(.ceiling.per_s)/s \(.ceiling.what)" else "" end) | \(.server_cpu_pct | num) / \(.loadgen_cpu_pct | num) / \(.other_cpu_pct | num)\(if (.other_cpu_pct // 0) > 15 then " (noisy)" else "" end) | \(.server_written_kib_per_req | num) |"
         end)
     ' "$file"
 }

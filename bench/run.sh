@@ -275,6 +275,9 @@ flows() {
 bench_warmup_pass flows
 flows
 RSS_AFTER=$(bench_rss_mib "$SERVER_PID")
+# The H2 file holds the data and, under sustained writes, the obsolete chunks H2 keeps for 45 s
+DB_FILE_MIB=null
+[ "$DB" != h2 ] || DB_FILE_MIB=$( (stat -c %s "$WORK/db/authbox.mv.db" 2>/dev/null || true) | awk '{ printf "%.1f", $1 / 1048576 }')
 stop_all
 
 # --- results ------------------------------------------------------------------------------------
@@ -324,13 +327,15 @@ EXTRA=$(jq -n --arg db "$DB" --arg date "$(date -Iseconds)" --arg version "$VERS
     --arg java "$SERVER_JAVA_VERSION" --arg opts "$SERVER_SETTINGS" --arg crypto "$CRYPTO" \
     --argjson warmup "$WARMUP" --argjson duration "$DURATION" --arg conns "$CONNECTIONS" --argjson pass "$WARMUP_PASS" \
     --argjson fresh "$STARTUP_FRESH" --argjson restart "$STARTUP_RESTART" \
-    --argjson idle "$RSS_IDLE" --argjson after "$RSS_AFTER" --argjson ceilings "$CEILINGS_JSON" \
+    --argjson idle "$RSS_IDLE" --argjson after "$RSS_AFTER" --argjson dbfile "${DB_FILE_MIB:-null}" \
+    --argjson ceilings "$CEILINGS_JSON" \
     --argjson m "$ARGON2_M" --argjson t "$ARGON2_T" --argjson p "$ARGON2_P" --arg alg "$BENCH_SIGNING_ALG" \
     --argjson beside "$BESIDE" --argjson hashrate "$SERVER_HASH_RATE" '
     {server: "authbox", db: $db, date: $date, version: $version,
      server_java: ($java + " " + $opts), crypto: $crypto, smoke: '"$SMOKE"',
      warmup_s: $warmup, duration_s: $duration, warmup_pass_s: $pass, connections: ($conns | split(" ") | map(tonumber)),
      startup_ms: {fresh: $fresh, restart: $restart}, rss_mib: {idle: $idle, after_load: $after},
+     db_file_mib_after_load: $dbfile,
      argon2id: {memory_kib: $m, iterations: $t, parallelism: $p}, signing_alg: $alg, ceilings: $ceilings,
      argon2id_server: $hashrate, argon2id_beside_password_per_s: $beside}')
 bench_write_results "$OUT" "$EXTRA" "$CEILING_MAP"

@@ -117,12 +117,14 @@ public final class Main {
         long cpu0 = processCpuNs();
         long[] machine0 = ProcStat.machineJiffies();
         long server0 = ProcStat.processJiffies(serverPids);
+        long written0 = ProcStat.writeBytes(serverPids);
         long jvm = serverPids.length > 0 ? serverPids[0] : -1;
         Map<Long, ProcStat.ThreadTime> threads0 = ProcStat.threadJiffies(jvm);
         sleepUntil(endNs);
         long cpu1 = processCpuNs();
         long[] machine1 = ProcStat.machineJiffies();
         long server1 = ProcStat.processJiffies(serverPids);
+        long written1 = ProcStat.writeBytes(serverPids);
         Map<Long, ProcStat.ThreadTime> threads1 = ProcStat.threadJiffies(jvm);
 
         long joinDeadline = endNs + TimeUnit.MILLISECONDS.toNanos(timeoutMs) + TimeUnit.SECONDS.toNanos(5);
@@ -177,6 +179,10 @@ public final class Main {
         out.put("server_cpu_pct", serverPct);
         out.put("other_cpu_pct", machinePct == null || serverPct == null || loadgenPct == null ? null
                 : round(Math.max(0, machinePct - serverPct - loadgenPct), 1));
+        // What each request cost in storage writes: a durable store's commits, a log; near zero for a
+        // server that keeps its state in memory.
+        out.put("server_written_kib_per_req", written0 < 0 || written1 < 0 || requests == 0 ? null
+                : round((written1 - written0) / 1024.0 / requests, 2));
         // Where the server's own CPU went, by thread pool (first --server-pid only): which side of a
         // flow (hashing, HTTP, the writer, the JIT) takes the cores.
         out.put("server_threads_cpu_pct", threads0.isEmpty() || threads1.isEmpty() ? null

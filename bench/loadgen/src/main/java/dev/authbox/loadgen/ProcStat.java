@@ -8,7 +8,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** CPU time from Linux's /proc, in clock ticks (USER_HZ, 100 on Linux): null/-1 where there is no /proc. */
+/**
+ * CPU time from Linux's /proc, in clock ticks (USER_HZ, 100 on Linux), and bytes written to storage:
+ * null/-1 where there is no /proc.
+ */
 final class ProcStat {
     private static final double HZ = 100.0;
 
@@ -39,6 +42,30 @@ final class ProcStat {
             if (j >= 0) {
                 sum += j;
                 any = true;
+            }
+        }
+        return any ? sum : -1;
+    }
+
+    /**
+     * Bytes the processes that still exist caused to be written to storage ({@code write_bytes} of
+     * /proc/PID/io: counted when a page of a file becomes dirty, so writes into the page cache count
+     * before any flush, and sockets never), or -1 when none is readable.
+     */
+    static long writeBytes(long[] pids) {
+        long sum = 0;
+        boolean any = false;
+        for (long p : pids) {
+            if (p <= 0) continue;
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + p + "/io"))) {
+                    if (line.startsWith("write_bytes:")) {
+                        sum += Long.parseLong(line.substring("write_bytes:".length()).trim());
+                        any = true;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // gone, not Linux, or not ours to read
             }
         }
         return any ? sum : -1;
