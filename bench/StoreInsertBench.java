@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * What one issued opaque access token costs the database, without HTTP: threads record session
  * rows through authbox's own group-committing writer, as the token endpoint does, and the
- * process's CPU time is divided by the rows written.
+ * process's CPU time and the bytes it wrote to storage (Linux's /proc/self/io) are divided by the
+ * rows written.
  *
  * <pre>
  * java -cp target/authbox.jar bench/StoreInsertBench.java [--keys prefixed|random] [--db JDBC_URL]
@@ -72,13 +73,15 @@ public class StoreInsertBench {
             for (int r = 0; r < rounds; r++) {
                 long n0 = rows.sum();
                 long cpu0 = os.getProcessCpuTime();
+                long written0 = writtenBytes();
                 long t0 = System.nanoTime();
                 Thread.sleep(seconds * 1000);
                 long n = rows.sum() - n0;
                 double cpuMicros = (os.getProcessCpuTime() - cpu0) / 1e3;
+                double writtenKib = (writtenBytes() - written0) / 1024.0;
                 double wall = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("keys=%s threads=%d: %.0f rows/s, %.1f µs CPU per row%n",
-                        random ? "random" : "prefixed", threads, n / wall, cpuMicros / n);
+                System.out.printf("keys=%s threads=%d: %.0f rows/s, %.1f µs CPU per row, %.2f KiB written per row%n",
+                        random ? "random" : "prefixed", threads, n / wall, cpuMicros / n, writtenKib / n);
             }
             stop.set(true);
             for (Thread t : workers) {
@@ -91,5 +94,19 @@ public class StoreInsertBench {
                 }
             }
         }
+    }
+
+    /** Bytes this process caused to be written to storage (page-cache writes count), or -1 off Linux. */
+    private static long writtenBytes() throws java.io.IOException {
+        Path io = Path.of("/proc/self/io");
+        if (!Files.isReadable(io)) {
+            return -1;
+        }
+        for (String line : Files.readAllLines(io)) {
+            if (line.startsWith("write_bytes:")) {
+                return Long.parseLong(line.substring("write_bytes:".length()).trim());
+            }
+        }
+        return -1;
     }
 }
