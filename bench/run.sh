@@ -212,10 +212,11 @@ log "up in $STARTUP_RESTART ms on restart with the existing database"
 
 if [ "$DB" = postgres ]; then
     # PostgreSQL's processes work for the server: count their CPU as the server's (the postmaster and
-    # its children, which include the backends of the server's connection pool). Other clients of
-    # the same PostgreSQL are counted too.
+    # its children, listed again before each run: they include the backends of the server's
+    # connection pool, which opens more of them under load). Other clients of the same PostgreSQL
+    # are counted too.
     pm=$(head -n 1 "$(psql -h 127.0.0.1 -U postgres -d test -qAt -c 'show data_directory' 2>/dev/null)/postmaster.pid" 2>/dev/null || true)
-    [ -z "$pm" ] || EXTRA_CPU_PIDS="$pm $(pgrep -P "$pm" | xargs)"
+    EXTRA_CPU_PARENT=$pm
 fi
 sleep 1
 RSS_IDLE=$(bench_rss_mib "$SERVER_PID")
