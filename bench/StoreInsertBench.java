@@ -78,10 +78,12 @@ public class StoreInsertBench {
                 Thread.sleep(seconds * 1000);
                 long n = rows.sum() - n0;
                 double cpuMicros = (os.getProcessCpuTime() - cpu0) / 1e3;
-                double writtenKib = (writtenBytes() - written0) / 1024.0;
+                long written1 = writtenBytes();
+                String writtenPerRow = written0 < 0 || written1 < 0 ? "n/a"
+                        : String.format("%.2f", (written1 - written0) / 1024.0 / n);
                 double wall = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("keys=%s threads=%d: %.0f rows/s, %.1f µs CPU per row, %.2f KiB written per row%n",
-                        random ? "random" : "prefixed", threads, n / wall, cpuMicros / n, writtenKib / n);
+                System.out.printf("keys=%s threads=%d: %.0f rows/s, %.1f µs CPU per row, %s KiB written per row%n",
+                        random ? "random" : "prefixed", threads, n / wall, cpuMicros / n, writtenPerRow);
             }
             stop.set(true);
             for (Thread t : workers) {
