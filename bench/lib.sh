@@ -182,12 +182,13 @@ _proc_busy() {
 # With BENCH_WAIT_QUIET=S (seconds), waits up to S seconds until the rest of the machine (all but the
 # server and its database) uses less than BENCH_QUIET_PCT (default 25) % of a core over 2 s, so that other work on a
 # shared machine does not skew a run. Each run records other_cpu_pct either way.
-# The processes whose CPU is the server's: SERVER_CPU_PID (default SERVER_PID), EXTRA_CPU_PIDS, and
-# EXTRA_CPU_PARENT with its children as they are now (a database whose backends come and go with the
-# server's connection pool, which grows under load).
+# The processes whose CPU is the server's: SERVER_CPU_PID (default SERVER_PID), and DB_PARENT_PID (its
+# database) with that process's children as they are now: the backends come and go with the server's
+# connection pool, which grows under load.
 bench_server_pids() {
-    echo "${SERVER_CPU_PID:-${SERVER_PID:-}} ${EXTRA_CPU_PIDS:-}" \
-        "${EXTRA_CPU_PARENT:-} $([ -z "${EXTRA_CPU_PARENT:-}" ] || pgrep -P "$EXTRA_CPU_PARENT" | xargs)" | xargs
+    local db=""
+    [ -z "${DB_PARENT_PID:-}" ] || db="$DB_PARENT_PID $(pgrep -P "$DB_PARENT_PID" || true)"
+    echo "${SERVER_CPU_PID:-${SERVER_PID:-}} $db" | xargs
 }
 _pids_busy() { local p sum=0; for p in $(bench_server_pids); do sum=$(( sum + $(_proc_busy "$p") )); done; echo "$sum"; }
 

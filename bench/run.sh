@@ -216,7 +216,7 @@ if [ "$DB" = postgres ]; then
     # connection pool, which opens more of them under load). Other clients of the same PostgreSQL
     # are counted too.
     pm=$(head -n 1 "$(psql -h 127.0.0.1 -U postgres -d test -qAt -c 'show data_directory' 2>/dev/null)/postmaster.pid" 2>/dev/null || true)
-    EXTRA_CPU_PARENT=$pm
+    DB_PARENT_PID=$pm
 fi
 sleep 1
 RSS_IDLE=$(bench_rss_mib "$SERVER_PID")
@@ -277,7 +277,7 @@ bench_warmup_pass flows
 flows
 RSS_AFTER=$(bench_rss_mib "$SERVER_PID")
 # The H2 file holds the data and, under sustained writes, the obsolete chunks H2 keeps for 45 s
-DB_FILE_MIB=null
+DB_FILE_MIB=
 [ "$DB" != h2 ] || DB_FILE_MIB=$( (stat -c %s "$WORK/db/authbox.mv.db" 2>/dev/null || true) | awk '{ printf "%.1f", $1 / 1048576 }')
 stop_all
 
