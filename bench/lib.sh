@@ -260,9 +260,11 @@ bench_flow() {
     bench_wait_quiet
     log "$name, $c connections: ${WARMUP}s warm-up + ${DURATION}s"
     rc=0
+    bench_profile_start
     # shellcheck disable=SC2086  # LOADGEN_OPTS is a list of flags
     bench_loadgen "$WORK/loadgen.out" --connections "$c" --warmup "$WARMUP" --duration "$DURATION" \
         --server-pid "$(bench_server_pids | tr ' ' ,)" "$@" ${LOADGEN_OPTS:-} || rc=$?
+    bench_profile_stop "$name-$c"
     if [ "$rc" != 0 ]; then
         cat "$WORK/loadgen.err" >&2
         log "loadgen failed with exit code $rc ($name, $c connections)"
@@ -278,6 +280,35 @@ bench_flow() {
         log "$name, $c connections: $(jq -r '"\(.requests) successful requests, \(.errors) errors\(if .error_sample then ": " + .error_sample else "" end)"' <<<"$line")"
         BAD=$((BAD + 1))
     fi
+}
+
+# With BENCH_PROFILER set to async-profiler's libasyncProfiler.so, CPU profiles of the server's JVM
+# over each measured run (from the end of its warm-up), loaded with jcmd, written to
+# BENCH_PROFILE_DIR (default $TMPDIR/authbox-profiles, which outlives the work dir) as
+# NAME-CONNS.collapsed and NAME-CONNS.html. jcmd starts a JVM of its own as the measuring begins:
+# read a profiled run's profile, not its rate.
+bench_profile_start() {
+    PROFILER_PID=
+    [ -n "${BENCH_PROFILER:-}" ] || return 0
+    ( sleep "$WARMUP"; bench_jcmd start,event=cpu,interval=1ms ) &
+    PROFILER_PID=$!
+}
+
+bench_profile_stop() { # NAME
+    [ -n "${PROFILER_PID:-}" ] || return 0
+    wait "$PROFILER_PID" || true
+    local dir=${BENCH_PROFILE_DIR:-${TMPDIR:-/tmp}/authbox-profiles}
+    mkdir -p "$dir"
+    if bench_jcmd "dump,file=$dir/$1.collapsed,collapsed" && bench_jcmd "stop,file=$dir/$1.html"; then
+        log "profile: $dir/$1.html"
+    else
+        log "profiling $1 failed (is $SERVER_PID a JVM of $JAVA?)"
+    fi
+}
+
+bench_jcmd() { # ASYNC_PROFILER_ARGS; jcmd splits an unquoted option at its commas, and exits 0 on failure
+    "$(dirname "$(readlink -f "$(command -v "$JAVA")")")/jcmd" "$SERVER_PID" JVMTI.agent_load "$BENCH_PROFILER" "\"$1\"" \
+        | grep -q '^return code: 0$'
 }
 
 # Runs the function named $1 (the script's flows) once as the warm-up pass (see --warmup-pass).
