@@ -5,7 +5,9 @@
 #
 # A write the node acknowledged must survive the process: once the node is restarted on the same
 # database file, every token whose 200 reached the client is active, and every refresh token a
-# completed refresh rotated away stays used (a lost rotation would bring it back).
+# completed refresh rotated away stays used (a lost rotation would bring it back). And no transaction
+# is half in the file: read with H2's own shell once the node has stopped, every family holds as many
+# sessions as refresh tokens and exactly one live refresh token.
 # Prints "N passed, N failed" last and exits non-zero when anything failed.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -80,4 +82,27 @@ else
 fi
 UNEXPECTED=$(grep -c "unexpected error" "$WORK/N.log")
 check "no 500s logged ($UNEXPECTED 'unexpected error' lines)" [ "$UNEXPECTED" = 0 ]
+
+# --- no half-written transaction in the file -----------------------------------------------------
+# Issuing writes a session and a refresh token, a rotation marks one used and writes the next two,
+# each in one transaction; no chain here is revoked (a refresh without an answer ends its chain, so
+# nothing is replayed). A transaction half in the file shows as a family whose counts differ, or
+# with no live token (a used mark without its successor) or two (a successor without the mark).
+stop_node N TERM
+h2_count() { # h2_count "SELECT count(*) ...": the number, read with H2's shell from the node's file
+    local out
+    out=$("$JAVA" -cp "$JAR" org.h2.tools.Shell -url "$DB_URL" -user "" -password "" -sql "$1" 2>&1)
+    sed -n '2{/^[0-9][0-9]*$/p}' <<<"$out" | grep . || { log "H2's shell: $(head -c 500 <<<"$out")"; return 0; }
+}
+FAMILIES=$(h2_count "SELECT count(DISTINCT family_id) FROM refresh_token")
+UNEVEN=$(h2_count "SELECT count(*) FROM (SELECT family_id FROM refresh_token
+    UNION SELECT family_id FROM auth_session WHERE family_id IS NOT NULL) f
+    WHERE (SELECT count(*) FROM auth_session s WHERE s.family_id = f.family_id)
+       <> (SELECT count(*) FROM refresh_token r WHERE r.family_id = f.family_id)")
+NOT_ONE_LIVE=$(h2_count "SELECT count(*) FROM (SELECT family_id FROM refresh_token GROUP BY family_id
+    HAVING count(CASE WHEN used_at IS NULL AND revoked_at IS NULL THEN 1 END) <> 1) f")
+log "the file holds $FAMILIES refresh families"
+check "the file holds refresh families (${FAMILIES:-no answer})" [ "${FAMILIES:-0}" -gt 0 ]
+check "every family has as many sessions as refresh tokens (${UNEVEN:-no answer} without)" [ "$UNEVEN" = 0 ]
+check "every family has exactly one live refresh token (${NOT_ONE_LIVE:-no answer} without)" [ "$NOT_ONE_LIVE" = 0 ]
 summary_and_exit
