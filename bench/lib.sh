@@ -264,7 +264,7 @@ bench_flow() {
     # shellcheck disable=SC2086  # LOADGEN_OPTS is a list of flags
     bench_loadgen "$WORK/loadgen.out" --connections "$c" --warmup "$WARMUP" --duration "$DURATION" \
         --server-pid "$(bench_server_pids | tr ' ' ,)" "$@" ${LOADGEN_OPTS:-} || rc=$?
-    bench_profile_stop "$name-$c"
+    bench_profile_stop "$(basename "$OUT" .json)-$name-$c"
     if [ "$rc" != 0 ]; then
         cat "$WORK/loadgen.err" >&2
         log "loadgen failed with exit code $rc ($name, $c connections)"
@@ -285,8 +285,9 @@ bench_flow() {
 # With BENCH_PROFILER set to async-profiler's libasyncProfiler.so, CPU profiles of the server's JVM
 # over each measured run (from the end of its warm-up), loaded with jcmd, written to
 # BENCH_PROFILE_DIR (default $TMPDIR/authbox-profiles, which outlives the work dir) as
-# NAME-CONNS.collapsed and NAME-CONNS.html. jcmd starts a JVM of its own as the measuring begins:
-# read a profiled run's profile, not its rate.
+# RESULTS-NAME-CONNS.collapsed and .html, RESULTS being the results file's name (one per server in
+# a --peers run). jcmd starts a JVM of its own as the measuring begins: read a profiled run's
+# profile, not its rate.
 bench_profile_start() {
     PROFILER_PID=
     [ -n "${BENCH_PROFILER:-}" ] || return 0
