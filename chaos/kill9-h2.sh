@@ -89,11 +89,6 @@ check "no 500s logged ($UNEXPECTED 'unexpected error' lines)" [ "$UNEXPECTED" = 
 # nothing is replayed). A transaction half in the file shows as a family whose counts differ, or
 # with no live token (a used mark without its successor) or two (a successor without the mark).
 stop_node N TERM
-h2_count() { # h2_count "SELECT count(*) ...": the number, read with H2's shell from the node's file
-    local out
-    out=$("$JAVA" -cp "$JAR" org.h2.tools.Shell -url "$DB_URL" -user "" -password "" -sql "$1" 2>&1)
-    sed -n '2{/^[0-9][0-9]*$/p}' <<<"$out" | grep . || { log "H2's shell: $(head -c 500 <<<"$out")"; return 0; }
-}
 FAMILIES=$(h2_count "SELECT count(DISTINCT family_id) FROM refresh_token")
 UNEVEN=$(h2_count "SELECT count(*) FROM (SELECT family_id FROM refresh_token
     UNION SELECT family_id FROM auth_session WHERE family_id IS NOT NULL) f
@@ -101,7 +96,6 @@ UNEVEN=$(h2_count "SELECT count(*) FROM (SELECT family_id FROM refresh_token
        <> (SELECT count(*) FROM refresh_token r WHERE r.family_id = f.family_id)")
 NOT_ONE_LIVE=$(h2_count "SELECT count(*) FROM (SELECT family_id FROM refresh_token GROUP BY family_id
     HAVING count(CASE WHEN used_at IS NULL AND revoked_at IS NULL THEN 1 END) <> 1) f")
-log "the file holds $FAMILIES refresh families"
 check "the file holds refresh families (${FAMILIES:-no answer})" [ "${FAMILIES:-0}" -gt 0 ]
 check "every family has as many sessions as refresh tokens (${UNEVEN:-no answer} without)" [ "$UNEVEN" = 0 ]
 check "every family has exactly one live refresh token (${NOT_ONE_LIVE:-no answer} without)" [ "$NOT_ONE_LIVE" = 0 ]

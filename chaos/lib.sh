@@ -53,6 +53,12 @@ sql() { # sql "statement" -> rows, in the chaos schema
     psql -h 127.0.0.1 -U postgres -d test -qAt -c "SET search_path TO $SCHEMA; $1"
 }
 
+h2_count() { # h2_count "SELECT count(*) ...": the number, read with H2's shell from the file at DB_URL (its node stopped)
+    local out
+    out=$("$JAVA" -cp "$JAR" org.h2.tools.Shell -url "$DB_URL" -user "" -password "" -sql "$1" 2>&1)
+    sed -n '2{/^[0-9][0-9]*$/p}' <<<"$out" | grep . || { log "H2's shell: $(head -c 500 <<<"$out")"; return 0; }
+}
+
 start_node() { # start_node NAME PORT: a node on the shared schema, log in $WORK/NAME.log
     local name=$1 port=$2
     port_free "$port" || { echo "chaos: port $port is taken (set the PORT_* variables)" >&2; exit 2; }
