@@ -4,6 +4,7 @@
 #   bench_parse_args "$@"        common options (see bench_common_usage)
 #   bench_init                   work dir, loadgen build, cleanup trap (calls the script's own stop_all)
 #   bench_wait_ready PID URL     polls until 200, sets STARTUP_MS
+#   bench_restarts               restarts the server (its start_server) a few times, sets STARTUP_RESTART
 #   bench_flow NAME CONNS ARGS.. one loadgen run, appended to $WORK/runs.jsonl
 #   bench_na NAME REASON         a flow that is not available
 #   bench_write_results FILE JSON  merges JSON (an object) with the runs into FILE
@@ -164,6 +165,23 @@ bench_wait_ready() {
         fi
         read -r -t 0.02 -u "$tick" _ || true
     done
+}
+
+# bench_restarts -> STARTUP_RESTART (the median, in ms) and STARTUP_RESTARTS (every one, a JSON array):
+# stops the script's server and starts it again with its start_server, BENCH_RESTARTS times (default
+# 3; 1 with --smoke), leaving the last one running. One start swings by 10% from one to the next here.
+bench_restarts() {
+    local n=${BENCH_RESTARTS:-3} i samples=()
+    if $SMOKE && [ -z "${BENCH_RESTARTS:-}" ]; then n=1; fi
+    [ "$n" -ge 1 ] 2>/dev/null || die "BENCH_RESTARTS must be a number of 1 or more"
+    for ((i = 0; i < n; i++)); do
+        bench_stop_pid "$SERVER_PID"; SERVER_PID=
+        bench_wait_quiet
+        start_server
+        samples+=("$STARTUP_MS")
+    done
+    STARTUP_RESTARTS=$(printf '%s\n' "${samples[@]}" | jq -sc .)
+    STARTUP_RESTART=$(printf '%s\n' "${samples[@]}" | sort -n | sed -n "$(( (n + 1) / 2 ))p")
 }
 
 # bench_http_status URL -> HTTP_STATUS: one GET, its status code, 000 when nothing answered. For
@@ -412,7 +430,7 @@ bench_print_table() {
       "- \(.machine.cpus) CPUs (\(.machine.cpu)), load generator on the same machine; \(.warmup_s) s warm-up + \(.duration_s) s measured per run, closed loop\(if (.warmup_pass_s // 0) > 0 then ", after a warm-up pass of \(.warmup_pass_s) s per flow" else "" end)",
       (if .version then "- version: \(.version)" else empty end),
       (if .server_java then "- server JVM: \(.server_java)" else empty end),
-      "- start-up to first 200: \(.startup_ms.fresh // "-") ms\(if .startup_ms.restart then " on a fresh database, \(.startup_ms.restart) ms on restart with the existing database" else "" end)",
+      "- start-up to first 200: \(.startup_ms.fresh // "-") ms\(if .startup_ms.restart then " on a fresh database, \(.startup_ms.restart) ms on restart with the existing database\(if (.startup_ms.restarts // [] | length) > 1 then " (median of \(.startup_ms.restarts | map(tostring) | join(", ")))" else "" end)" else "" end)",
       "- RSS: \(.rss_mib.idle // "-") MiB idle, \(.rss_mib.after_load // "-") MiB after load",
       (if .db_file_mib_after_load then "- database file: \(.db_file_mib_after_load) MiB after load" else empty end),
       (if .argon2id then "- Argon2id for the password row: m=\(.argon2id.memory_kib) KiB, t=\(.argon2id.iterations), p=\(.argon2id.parallelism)" else empty end),
