@@ -181,7 +181,8 @@ bench_restarts() {
         samples+=("$STARTUP_MS")
     done
     STARTUP_RESTARTS=$(printf '%s\n' "${samples[@]}" | jq -sc .)
-    STARTUP_RESTART=$(printf '%s\n' "${samples[@]}" | sort -n | sed -n "$(( (n + 1) / 2 ))p")
+    STARTUP_RESTART=$(jq -n --argjson s "$STARTUP_RESTARTS" \
+        '$s | sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 | round end')
 }
 
 # bench_http_status URL -> HTTP_STATUS: one GET, its status code, 000 when nothing answered. For
@@ -196,9 +197,18 @@ bench_http_status() {
     rest=${url#http://}; hostport=${rest%%/*}; path=/${rest#*/}
     [ "$rest" = "$hostport" ] && path=/
     { exec {fd}<>"/dev/tcp/${hostport%:*}/${hostport##*:}"; } 2>/dev/null || return 0
-    printf 'GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$path" "$hostport" >&"$fd"
-    IFS=' ' read -r -t 2 _ HTTP_STATUS _ <&"$fd" || true
+    # A connection reset before the request is written would raise SIGPIPE, which ends bash without
+    # its EXIT trap (the server left running): ignored here, the failed write is a failed poll.
+    trap '' PIPE
+    if ! printf 'GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$path" "$hostport" >&"$fd" 2>/dev/null; then
+        trap - PIPE
+        exec {fd}<&-
+        return 0
+    fi
+    trap - PIPE
+    IFS=' ' read -r -t 2 _ HTTP_STATUS _ <&"$fd" 2>/dev/null || true
     HTTP_STATUS=${HTTP_STATUS%$'\r'}
+    HTTP_STATUS=${HTTP_STATUS:-000}
     exec {fd}<&-
 }
 
