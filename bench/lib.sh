@@ -85,6 +85,9 @@ bench_init() {
     command -v jq >/dev/null || die "jq is required (apt-get install jq)"
     WORK=$(mktemp -d "${TMPDIR:-/tmp}/authbox-bench.XXXXXX")
     : >"$WORK/runs.jsonl"
+    # Nobody writes to this FIFO: a timed read of it waits without starting a process (bench_wait_ready).
+    mkfifo "$WORK/tick"
+    exec {BENCH_TICK}<>"$WORK/tick"
     BAD=0
     LOADGEN_PID=
     BENCH_OK=false
@@ -138,32 +141,25 @@ bench_port_free() {
 }
 
 # bench_wait_ready PID URL [START_MS] -> STARTUP_MS (launch to the first 200 from URL)
-# An http:// URL is polled through bash's /dev/tcp, waiting on a FIFO between tries: a poll starts no
-# process, so the server being timed gets both cores. A curl, a date and a sleep every 20 ms took
-# ~90 ms from a 1 s start on two cores (bench/README.md, session 17).
+# An http:// URL is polled through bash's /dev/tcp, waiting on bench_init's FIFO between tries: a poll
+# starts no process, so the server being timed gets both cores. A curl, a date and a sleep every 20 ms
+# took ~100 ms from a 1 s start on two cores (bench/README.md, session 17).
 bench_wait_ready() {
-    local pid=$1 url=$2 start=${3:-$(now_ms)} deadline tick
+    local pid=$1 url=$2 start=${3:-$(now_ms)} deadline
     deadline=$(( SECONDS + ${STARTUP_TIMEOUT:-180} ))
-    rm -f "$WORK/tick"; mkfifo "$WORK/tick"
-    exec {tick}<>"$WORK/tick"
     while :; do
         if ! kill -0 "$pid" 2>/dev/null; then
             local rc=0
             wait "$pid" 2>/dev/null || rc=$?
-            exec {tick}<&-
             die "the server exited during startup (exit code $rc)"
         fi
         bench_http_status "$url"
         if [ "$HTTP_STATUS" = 200 ]; then
             STARTUP_MS=$(( $(now_ms) - start ))
-            exec {tick}<&-
             return 0
         fi
-        if [ "$SECONDS" -ge "$deadline" ]; then
-            exec {tick}<&-
-            die "$url did not return 200 within ${STARTUP_TIMEOUT:-180} s (last: $HTTP_STATUS)"
-        fi
-        read -r -t 0.02 -u "$tick" _ || true
+        [ "$SECONDS" -lt "$deadline" ] || die "$url did not return 200 within ${STARTUP_TIMEOUT:-180} s (last: $HTTP_STATUS)"
+        read -r -t 0.02 -u "$BENCH_TICK" _ || true
     done
 }
 
