@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class GroupCommitTest {
     private Jdbc jdbc;
     private GroupCommit<String, String> commits;
+    private final CountDownLatch gateReached = new CountDownLatch(1);
     private final CountDownLatch gateOpen = new CountDownLatch(1);
     private final List<List<String>> batches = new ArrayList<>();
 
@@ -109,10 +110,12 @@ class GroupCommitTest {
 
     /**
      * Queues the items, in order, while the writer is held on a batch of its own ("gate"), then lets
-     * it go: the items make up its next batch.
+     * it go: the items make up its next batch. The items are queued only once the writer holds the
+     * gate, or it could take the first of them into the gate's batch.
      */
     private List<CompletableFuture<String>> behindGate(String... items) throws Exception {
         CompletableFuture<String> gate = writeAsync("gate");
+        assertThat(gateReached.await(5, TimeUnit.SECONDS)).isTrue();
         List<CompletableFuture<String>> queued = new ArrayList<>();
         for (String item : items) {
             queued.add(writeAsync(item));
@@ -145,6 +148,7 @@ class GroupCommitTest {
     }
 
     private void awaitGate() {
+        gateReached.countDown();
         try {
             assertThat(gateOpen.await(10, TimeUnit.SECONDS)).isTrue();
         } catch (InterruptedException e) {
