@@ -39,6 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MultiNodeTest {
     private static final long POLL_MILLIS = 100;
     private static final long WITHIN_MILLIS = 1_000;
+    private static final long GIVE_UP_MILLIS = 5_000;
     private static final String SECRET = "multi-node-client-secret";
     private static final String PASSWORD = "multi-node-password";
     /** Concurrent uses of one code or refresh token on each node. */
@@ -97,8 +98,8 @@ class MultiNodeTest {
         assertThat(b.clientCredentialsToken(id, "old-secret")).isNotBlank();
 
         a.clientCredentialsClient(id, "new-secret", "{}");
-        long took = waitUntil(() -> b.token(basic(id, "old-secret"), form("grant_type", "client_credentials")).status() == 401);
-        assertThat(took).as("B refused the old secret after %s", describe(took)).isLessThanOrEqualTo(WITHIN_MILLIS + POLL_MILLIS);
+        long took = lastSawOldState(() -> b.token(basic(id, "old-secret"), form("grant_type", "client_credentials")).status() == 401);
+        assertThat(took).as("B last accepted the old secret %s", describe(took)).isLessThan(WITHIN_MILLIS);
         assertThat(b.token(basic(id, "new-secret"), form("grant_type", "client_credentials")).status()).isEqualTo(200);
         assertThat(b.token(basic(id, "old-secret"), form("grant_type", "client_credentials")).status()).isEqualTo(401);
     }
@@ -108,8 +109,8 @@ class MultiNodeTest {
         String token = a.adminToken();
         assertThat(b.get("/Client?_count=1", bearer(token)).status()).isEqualTo(200); // B has the session cached
         assertThat(a.delete("/Session/" + a.sessionIdOf(token), adminBasic()).status()).isEqualTo(200);
-        long took = waitUntil(() -> b.get("/Client?_count=1", bearer(token)).status() == 401);
-        assertThat(took).as("B refused the token after %s", describe(took)).isLessThanOrEqualTo(WITHIN_MILLIS + POLL_MILLIS);
+        long took = lastSawOldState(() -> b.get("/Client?_count=1", bearer(token)).status() == 401);
+        assertThat(took).as("B last accepted the ended session's token %s", describe(took)).isLessThan(WITHIN_MILLIS);
     }
 
     /**
@@ -126,10 +127,10 @@ class MultiNodeTest {
             String kid = SignedJWT.parse(jwt).getHeader().getKeyID();
             assertThat(c.get("/Client", bearer(jwt)).status()).as("on the issuing node").isEqualTo(403);
 
-            long published = waitUntil(() -> a.get("/.well-known/jwks.json", null).body().contains(kid));
-            assertThat(published).as("A published the new key after %s", describe(published)).isLessThanOrEqualTo(WITHIN_MILLIS + POLL_MILLIS);
-            long accepted = waitUntil(() -> a.get("/Client", bearer(jwt)).status() == 403);
-            assertThat(accepted).as("A accepted the new key's token after %s", describe(accepted)).isLessThanOrEqualTo(WITHIN_MILLIS + POLL_MILLIS);
+            long published = lastSawOldState(() -> a.get("/.well-known/jwks.json", null).body().contains(kid));
+            assertThat(published).as("A last published the key set without the new key %s", describe(published)).isLessThan(WITHIN_MILLIS);
+            long accepted = lastSawOldState(() -> a.get("/Client", bearer(jwt)).status() == 403);
+            assertThat(accepted).as("A last refused the new key's token %s", describe(accepted)).isLessThan(WITHIN_MILLIS);
         }
     }
 
@@ -176,8 +177,8 @@ class MultiNodeTest {
         assertThat(onA.userinfo(access).status()).isEqualTo(200);
         assertThat(onB.revoke(client, SECRET, access).status()).isEqualTo(200);
         assertThat(onB.introspection(access).get("active").asBoolean()).as("on B, which revoked it").isFalse();
-        long took = waitUntil(() -> onA.userinfo(access).status() == 401);
-        assertThat(took).as("A refused the token revoked on B after %s", describe(took)).isLessThanOrEqualTo(WITHIN_MILLIS + POLL_MILLIS);
+        long took = lastSawOldState(() -> onA.userinfo(access).status() == 401);
+        assertThat(took).as("A last accepted the token revoked on B %s", describe(took)).isLessThan(WITHIN_MILLIS);
         assertThat(onA.introspection(access).get("active").asBoolean()).as("on A").isFalse();
     }
 
@@ -192,8 +193,8 @@ class MultiNodeTest {
         onB.passwordTokens(client, SECRET, user, "old-" + PASSWORD); // B has the user cached
 
         onA.user(user, "new-" + PASSWORD);
-        long took = waitUntil(() -> onB.password(client, SECRET, user, "old-" + PASSWORD).status() != 200);
-        assertThat(took).as("B refused the old password after %s", describe(took)).isLessThanOrEqualTo(WITHIN_MILLIS + POLL_MILLIS);
+        long took = lastSawOldState(() -> onB.password(client, SECRET, user, "old-" + PASSWORD).status() != 200);
+        assertThat(took).as("B last accepted the old password %s", describe(took)).isLessThan(WITHIN_MILLIS);
         assertError(onB.password(client, SECRET, user, "old-" + PASSWORD), 400, "invalid_grant");
         assertThat(onB.password(client, SECRET, user, "new-" + PASSWORD).status()).as("the new password on B").isEqualTo(200);
     }
@@ -207,7 +208,7 @@ class MultiNodeTest {
 
         onA.setInactive(user, PASSWORD, true);
         // Both calls every poll; a refresh that still succeeds rotates, and the next poll uses its successor.
-        long took = waitUntil(() -> {
+        long took = lastSawOldState(() -> {
             boolean loginRefused = onB.password(client, SECRET, user, PASSWORD).status() != 200;
             HttpResult r = onB.refresh(client, SECRET, refresh[0]);
             if (r.status() == 200) {
@@ -215,8 +216,8 @@ class MultiNodeTest {
             }
             return loginRefused && r.status() != 200;
         });
-        assertThat(took).as("B refused the inactive user's login and refresh after %s", describe(took))
-                .isLessThanOrEqualTo(WITHIN_MILLIS + POLL_MILLIS);
+        assertThat(took).as("B last let the inactive user log in or refresh %s", describe(took))
+                .isLessThan(WITHIN_MILLIS);
         assertError(onB.password(client, SECRET, user, PASSWORD), 400, "invalid_grant");
         assertError(onB.refresh(client, SECRET, refresh[0]), 400, "invalid_grant");
     }
@@ -231,9 +232,9 @@ class MultiNodeTest {
 
         // No more password grant, and JWTs for client_credentials.
         a.clientCredentialsClient(client, SECRET, "{\"token_format\":\"jwt\"}");
-        long took = waitUntil(() -> onB.password(client, SECRET, user, PASSWORD).status() != 200
+        long took = lastSawOldState(() -> onB.password(client, SECRET, user, PASSWORD).status() != 200
                 & b.clientCredentialsToken(client, SECRET).indexOf('.') >= 0);
-        assertThat(took).as("B applied the client's new settings after %s", describe(took)).isLessThanOrEqualTo(WITHIN_MILLIS + POLL_MILLIS);
+        assertThat(took).as("B last applied the client's old settings %s", describe(took)).isLessThan(WITHIN_MILLIS);
         assertError(onB.password(client, SECRET, user, PASSWORD), 400, "unauthorized_client");
         assertThat(SignedJWT.parse(b.clientCredentialsToken(client, SECRET)).getJWTClaimsSet().getSubject()).isEqualTo(client);
     }
@@ -302,18 +303,26 @@ class MultiNodeTest {
     }
 
     private static String describe(long millis) {
-        return millis == Long.MAX_VALUE ? "never (gave up after 1.5 s)" : millis + " ms";
+        return millis == Long.MAX_VALUE ? "after " + GIVE_UP_MILLIS + " ms (gave up)" : millis + " ms after the change";
     }
 
-    /** Polls every 100 ms for up to 1.5 s; the milliseconds it took, or Long.MAX_VALUE when it never happened. */
-    private static long waitUntil(BooleanSupplier condition) throws InterruptedException {
-        long start = System.nanoTime();
-        long deadline = start + 1_500_000_000L;
+    /**
+     * Polls every 100 ms until the condition holds and returns when, in milliseconds after the
+     * change, the last poll that still saw the old state was sent (-1 when the first poll saw the
+     * new one), or Long.MAX_VALUE when the old state outlived the give-up time. A poll's send time,
+     * not its answer's, is what the promise bounds: a slow answer on a loaded machine does not make
+     * the change late, but a request sent after the bound that still sees the old state does.
+     */
+    private static long lastSawOldState(BooleanSupplier sawNewState) throws InterruptedException {
+        long change = System.nanoTime();
+        long lastOld = -1;
         while (true) {
-            if (condition.getAsBoolean()) {
-                return (System.nanoTime() - start) / 1_000_000;
+            long sent = System.nanoTime();
+            if (sawNewState.getAsBoolean()) {
+                return lastOld;
             }
-            if (System.nanoTime() > deadline) {
+            lastOld = (sent - change) / 1_000_000;
+            if (lastOld > GIVE_UP_MILLIS) {
                 return Long.MAX_VALUE;
             }
             Thread.sleep(POLL_MILLIS);
