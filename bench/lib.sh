@@ -181,31 +181,26 @@ bench_restarts() {
         '$s | sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 | round end')
 }
 
-# bench_http_status URL -> HTTP_STATUS: one GET, its status code, 000 when nothing answered. For
-# http:// URLs without a process (bash's /dev/tcp); anything else through curl.
+# bench_http_status URL -> HTTP_STATUS: one GET of an http:// URL through bash's /dev/tcp (no
+# process), its status code, 000 when nothing answered.
 bench_http_status() {
     local url=$1 rest hostport path fd
-    HTTP_STATUS=000
-    if [ "${url#http://}" = "$url" ]; then
-        HTTP_STATUS=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)
-        return 0
-    fi
+    [ "${url#http://}" != "$url" ] || die "bench_http_status polls http:// URLs only, not $url"
+    HTTP_STATUS=
     rest=${url#http://}; hostport=${rest%%/*}; path=/${rest#*/}
     [ "$rest" = "$hostport" ] && path=/
-    { exec {fd}<>"/dev/tcp/${hostport%:*}/${hostport##*:}"; } 2>/dev/null || return 0
-    # A connection reset before the request is written would raise SIGPIPE, which ends bash without
-    # its EXIT trap (the server left running): ignored here, the failed write is a failed poll.
-    trap '' PIPE
-    if ! printf 'GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$path" "$hostport" >&"$fd" 2>/dev/null; then
+    if { exec {fd}<>"/dev/tcp/${hostport%:*}/${hostport##*:}"; } 2>/dev/null; then
+        # A connection reset before the request is written would raise SIGPIPE, which ends bash without
+        # its EXIT trap (the server left running): ignored here, the failed write is a failed poll.
+        trap '' PIPE
+        if printf 'GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$path" "$hostport" >&"$fd" 2>/dev/null; then
+            IFS=' ' read -r -t 2 _ HTTP_STATUS _ <&"$fd" 2>/dev/null || true
+        fi
         trap - PIPE
         exec {fd}<&-
-        return 0
     fi
-    trap - PIPE
-    IFS=' ' read -r -t 2 _ HTTP_STATUS _ <&"$fd" 2>/dev/null || true
     HTTP_STATUS=${HTTP_STATUS%$'\r'}
     HTTP_STATUS=${HTTP_STATUS:-000}
-    exec {fd}<&-
 }
 
 # VmRSS of a process in MiB (one decimal).
