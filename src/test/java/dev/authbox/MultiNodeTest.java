@@ -3,6 +3,8 @@ package dev.authbox;
 import static dev.authbox.support.OAuthFlows.assertError;
 import static dev.authbox.support.OAuthFlows.assertExactlyOneWinner;
 import static dev.authbox.support.OAuthFlows.ok;
+import static dev.authbox.support.Propagation.describe;
+import static dev.authbox.support.Propagation.lastSawOldState;
 import static dev.authbox.support.TestServer.adminBasic;
 import static dev.authbox.support.TestServer.basic;
 import static dev.authbox.support.TestServer.bearer;
@@ -23,7 +25,6 @@ import dev.authbox.support.UiFixtures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +40,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MultiNodeTest {
     private static final long POLL_MILLIS = 100;
     private static final long WITHIN_MILLIS = 1_000;
-    private static final long GIVE_UP_MILLIS = 5_000;
     private static final String SECRET = "multi-node-client-secret";
     private static final String PASSWORD = "multi-node-password";
     /** Concurrent uses of one code or refresh token on each node. */
@@ -98,7 +98,8 @@ class MultiNodeTest {
         assertThat(b.clientCredentialsToken(id, "old-secret")).isNotBlank();
 
         a.clientCredentialsClient(id, "new-secret", "{}");
-        long took = lastSawOldState(() -> b.token(basic(id, "old-secret"), form("grant_type", "client_credentials")).status() == 401);
+        long took = lastSawOldState(POLL_MILLIS,
+                () -> b.token(basic(id, "old-secret"), form("grant_type", "client_credentials")).status() == 401);
         assertThat(took).as("B last accepted the old secret %s", describe(took)).isLessThan(WITHIN_MILLIS);
         assertThat(b.token(basic(id, "new-secret"), form("grant_type", "client_credentials")).status()).isEqualTo(200);
         assertThat(b.token(basic(id, "old-secret"), form("grant_type", "client_credentials")).status()).isEqualTo(401);
@@ -109,7 +110,7 @@ class MultiNodeTest {
         String token = a.adminToken();
         assertThat(b.get("/Client?_count=1", bearer(token)).status()).isEqualTo(200); // B has the session cached
         assertThat(a.delete("/Session/" + a.sessionIdOf(token), adminBasic()).status()).isEqualTo(200);
-        long took = lastSawOldState(() -> b.get("/Client?_count=1", bearer(token)).status() == 401);
+        long took = lastSawOldState(POLL_MILLIS, () -> b.get("/Client?_count=1", bearer(token)).status() == 401);
         assertThat(took).as("B last accepted the ended session's token %s", describe(took)).isLessThan(WITHIN_MILLIS);
     }
 
@@ -127,9 +128,9 @@ class MultiNodeTest {
             String kid = SignedJWT.parse(jwt).getHeader().getKeyID();
             assertThat(c.get("/Client", bearer(jwt)).status()).as("on the issuing node").isEqualTo(403);
 
-            long published = lastSawOldState(() -> a.get("/.well-known/jwks.json", null).body().contains(kid));
+            long published = lastSawOldState(POLL_MILLIS, () -> a.get("/.well-known/jwks.json", null).body().contains(kid));
             assertThat(published).as("A last published the key set without the new key %s", describe(published)).isLessThan(WITHIN_MILLIS);
-            long accepted = lastSawOldState(() -> a.get("/Client", bearer(jwt)).status() == 403);
+            long accepted = lastSawOldState(POLL_MILLIS, () -> a.get("/Client", bearer(jwt)).status() == 403);
             assertThat(accepted).as("A last refused the new key's token %s", describe(accepted)).isLessThan(WITHIN_MILLIS);
         }
     }
@@ -177,7 +178,7 @@ class MultiNodeTest {
         assertThat(onA.userinfo(access).status()).isEqualTo(200);
         assertThat(onB.revoke(client, SECRET, access).status()).isEqualTo(200);
         assertThat(onB.introspection(access).get("active").asBoolean()).as("on B, which revoked it").isFalse();
-        long took = lastSawOldState(() -> onA.userinfo(access).status() == 401);
+        long took = lastSawOldState(POLL_MILLIS, () -> onA.userinfo(access).status() == 401);
         assertThat(took).as("A last accepted the token revoked on B %s", describe(took)).isLessThan(WITHIN_MILLIS);
         assertThat(onA.introspection(access).get("active").asBoolean()).as("on A").isFalse();
     }
@@ -193,7 +194,7 @@ class MultiNodeTest {
         onB.passwordTokens(client, SECRET, user, "old-" + PASSWORD); // B has the user cached
 
         onA.user(user, "new-" + PASSWORD);
-        long took = lastSawOldState(() -> onB.password(client, SECRET, user, "old-" + PASSWORD).status() != 200);
+        long took = lastSawOldState(POLL_MILLIS, () -> onB.password(client, SECRET, user, "old-" + PASSWORD).status() != 200);
         assertThat(took).as("B last accepted the old password %s", describe(took)).isLessThan(WITHIN_MILLIS);
         assertError(onB.password(client, SECRET, user, "old-" + PASSWORD), 400, "invalid_grant");
         assertThat(onB.password(client, SECRET, user, "new-" + PASSWORD).status()).as("the new password on B").isEqualTo(200);
@@ -208,7 +209,7 @@ class MultiNodeTest {
 
         onA.setInactive(user, PASSWORD, true);
         // Both calls every poll; a refresh that still succeeds rotates, and the next poll uses its successor.
-        long took = lastSawOldState(() -> {
+        long took = lastSawOldState(POLL_MILLIS, () -> {
             boolean loginRefused = onB.password(client, SECRET, user, PASSWORD).status() != 200;
             HttpResult r = onB.refresh(client, SECRET, refresh[0]);
             if (r.status() == 200) {
@@ -232,7 +233,7 @@ class MultiNodeTest {
 
         // No more password grant, and JWTs for client_credentials.
         a.clientCredentialsClient(client, SECRET, "{\"token_format\":\"jwt\"}");
-        long took = lastSawOldState(() -> onB.password(client, SECRET, user, PASSWORD).status() != 200
+        long took = lastSawOldState(POLL_MILLIS, () -> onB.password(client, SECRET, user, PASSWORD).status() != 200
                 & b.clientCredentialsToken(client, SECRET).indexOf('.') >= 0);
         assertThat(took).as("B last applied the client's old settings %s", describe(took)).isLessThan(WITHIN_MILLIS);
         assertError(onB.password(client, SECRET, user, PASSWORD), 400, "unauthorized_client");
@@ -300,32 +301,5 @@ class MultiNodeTest {
             calls.add(onNodeB);
         }
         return OAuthFlows.concurrently(calls);
-    }
-
-    private static String describe(long millis) {
-        return millis == Long.MAX_VALUE ? "after " + GIVE_UP_MILLIS + " ms (gave up)" : millis + " ms after the change";
-    }
-
-    /**
-     * Polls every 100 ms until the condition holds and returns when, in milliseconds after the
-     * change, the last poll that still saw the old state was sent (-1 when the first poll saw the
-     * new one), or Long.MAX_VALUE when the old state outlived the give-up time. A poll's send time,
-     * not its answer's, is what the promise bounds: a slow answer on a loaded machine does not make
-     * the change late, but a request sent after the bound that still sees the old state does.
-     */
-    private static long lastSawOldState(BooleanSupplier sawNewState) throws InterruptedException {
-        long change = System.nanoTime();
-        long lastOld = -1;
-        while (true) {
-            long sent = System.nanoTime();
-            if (sawNewState.getAsBoolean()) {
-                return lastOld;
-            }
-            lastOld = (sent - change) / 1_000_000;
-            if (lastOld > GIVE_UP_MILLIS) {
-                return Long.MAX_VALUE;
-            }
-            Thread.sleep(POLL_MILLIS);
-        }
     }
 }
